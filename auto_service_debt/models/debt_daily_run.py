@@ -1,0 +1,158 @@
+"""The one daily run: ordered steps over batches of customers, committed per batch,
+resumable after a crash and never running twice at once."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Key of the PostgreSQL advisory lock that keeps two runs from overlapping.
+DAILY_RUN_LOCK = 0x64656274  # "debt"
+
+
+class DebtDailyRunState(models.Model):
+    """Progress of one step of the daily run, per company and date (for resuming)."""
+
+    _name = "debt.daily.run.state"
+    _description = "Debt Daily Run Progress"
+    _order = "run_date desc, id desc"
+
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    run_date = fields.Date(required=True)
+    step = fields.Char(required=True)
+    last_partner_id = fields.Integer(
+        help="Customers up to this id have been processed by this step on this date."
+    )
+    done = fields.Boolean()
+    batches = fields.Integer()
+    duration = fields.Float(string="Duration (s)")
+
+    _sql_constraints = [
+        (
+            "step_uniq",
+            "unique(company_id, run_date, step)",
+            "A daily-run step is recorded once per company and date.",
+        )
+    ]
+
+
+class DebtDailyRun(models.AbstractModel):
+    """Orchestrator of the daily run. Features register their steps in
+    ``_debt_daily_steps``; each step takes (commercial partners, company, date) and
+    must be idempotent for that date."""
+
+    _name = "debt.daily.run"
+    _description = "Debt Control Daily Run"
+
+    @api.model
+    def _debt_daily_steps(self):
+        """Return the steps as ``(sequence, code, model, method)``; extend with super().
+
+        ``method(partners, company, today)`` is called on ``model`` for each batch.
+        ``model._debt_daily_candidates(company, today, code)`` (optional) returns the
+        ids of the commercial partners the step must see; by default every customer
+        with an open receivable.
+        """
+        return []
+
+    @api.model
+    def _cron_daily_run(self):
+        """Entry point of the scheduled action: every company, today."""
+        return self._run(companies=self.env["res.company"].search([]))
+
+    @api.model
+    def _run(self, companies=None, today=None, steps=None):
+        """Run the steps for ``companies`` at ``today``. Return False when another run
+        holds the lock, else a dict of per-step statistics."""
+        companies = companies or self.env.company
+        today = today or fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", DAILY_RUN_LOCK))
+        if not cr.fetchone()[0]:
+            _logger.info("debt daily run: another run is in progress, skipping")
+            return False
+        stats = {}
+        try:
+            for company in companies:
+                run = self.with_company(company).with_context(
+                    allowed_company_ids=[company.id]
+                )
+                for _seq, code, model, method in sorted(run._debt_daily_steps()):
+                    if steps and code not in steps:
+                        continue
+                    stats[(company.id, code)] = run._run_step(company, today, code, model, method)
+        finally:
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s)", DAILY_RUN_LOCK))
+        return stats
+
+    def _candidate_partner_ids(self, company, today, code, model):
+        if hasattr(model, "_debt_daily_candidates"):
+            return sorted(set(model._debt_daily_candidates(company, today, code)))
+        return self._open_receivable_partner_ids(company)
+
+    @api.model
+    def _open_receivable_partner_ids(self, company):
+        """Commercial partners with open receivable due lines in ``company``."""
+        self.env["account.move.line"].flush_model(["amount_residual", "reconciled"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT rp.commercial_partner_id
+              FROM account_move_line aml
+              JOIN res_partner rp ON rp.id = aml.partner_id
+             WHERE aml.company_id = %s AND aml.parent_state = 'posted'
+               AND aml.account_type = 'asset_receivable'
+               AND aml.reconciled IS NOT TRUE AND aml.amount_residual != 0
+          ORDER BY 1
+            """,
+                company.id,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _run_step(self, company, today, code, model_name, method_name):
+        State = self.env["debt.daily.run.state"].sudo()
+        state = State.search(
+            [("company_id", "=", company.id), ("run_date", "=", today), ("step", "=", code)]
+        )
+        if state.done:
+            return {"skipped": True}
+        if not state:
+            state = State.create({"company_id": company.id, "run_date": today, "step": code})
+        model = self.env[model_name]
+        partner_ids = [
+            pid
+            for pid in self._candidate_partner_ids(company, today, code, model)
+            if pid > state.last_partner_id
+        ]
+        size = max(company.debt_batch_size, 1)
+        batches = [partner_ids[i : i + size] for i in range(0, len(partner_ids), size)]
+        started = fields.Datetime.now()
+        done = 0
+        for batch in batches:
+            partners = self.env["res.partner"].browse(batch)
+            with self.env.cr.savepoint():
+                getattr(model, method_name)(partners, company, today)
+                state.write({"last_partner_id": batch[-1], "batches": state.batches + 1})
+            self._commit()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
+        state.write(
+            {
+                "done": True,
+                "duration": (fields.Datetime.now() - started).total_seconds(),
+            }
+        )
+        self._commit()
+        _logger.info(
+            "debt daily run: company %s step %s: %s customers in %s batches",
+            company.id, code, len(partner_ids), len(batches),
+        )
+        return {"partners": len(partner_ids), "batches": len(batches)}
+
+    def _commit(self):
+        # A test cursor must not commit; the savepoint per batch plays that role there.
+        if not self.env.registry.in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -1,0 +1,160 @@
+"""Demo data of a car-repair shop, dated relative to the day it is loaded."""
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+CUSTOMERS = [
+    # ref, name, is_company, city, street, email, phone, plate, vin, model
+    ("DEMO-01", "Иванов Сергей Петрович", False, "Москва", "ул. Тверская, д. 12, кв. 5",
+     "ivanov@example.ru", "+7 916 111-22-33", "А123ВС777", "XTA21700080012345", "Vesta"),
+    ("DEMO-02", "ООО «ТрансЛогистик»", True, "Подольск", "ул. Промышленная, д. 3",
+     "buh@translogistic.example.ru", "+7 495 222-33-44", "В456ОР750", "Z94CB41AAGR123456", "Solaris"),
+    ("DEMO-03", "Петрова Анна Викторовна", False, "Химки", "ул. Лавочкина, д. 7, кв. 41",
+     "petrova@example.ru", "+7 903 333-44-55", "Е789КХ190", "XWEPH81ADL0001234", "Rio"),
+    ("DEMO-04", "ИП Смирнов Алексей Иванович", True, "Москва", "Варшавское ш., д. 95",
+     "smirnov.ip@example.ru", "+7 925 444-55-66", "К321МН799", "WVWZZZ6RZDY123456", "Polo"),
+    ("DEMO-05", "Кузнецов Дмитрий Олегович", False, "Люберцы", "Октябрьский пр-т, д. 150",
+     False, "+7 926 555-66-77", "М654ТУ750", "XTA21700080054321", "Vesta"),
+    ("DEMO-06", "ООО «СтройМонтаж»", True, "Москва", "ул. Нижегородская, д. 32, стр. 4",
+     "office@stroymontazh.example.ru", "+7 495 666-77-88", "О987АВ977", "Z94CB41AAGR654321", "Solaris"),
+    ("DEMO-07", "Соколова Елена Игоревна", False, "Мытищи", "ул. Мира, д. 18, кв. 3",
+     "sokolova@example.ru", "+7 915 777-88-99", "Р159СЕ750", "XWEPH81ADL0004321", "Rio"),
+    ("DEMO-08", "АО «Такси-Сервис»", True, "Москва", "Ленинградский пр-т, д. 80",
+     "fin@taxi-service.example.ru", "+7 495 888-99-00", "С753ХА777", "WVWZZZ6RZDY654321", "Polo"),
+    ("DEMO-09", "Волков Игорь Николаевич", False, "Красногорск", "ул. Ленина, д. 4, кв. 12",
+     "volkov@example.ru", "+7 917 999-00-11", "Т852УК750", "XTA21700080099999", "Vesta"),
+    ("DEMO-10", "ООО «Фермер-Агро»", True, "Дмитров", "ул. Загорская, д. 1",
+     "agro@farmer.example.ru", "+7 496 100-20-30", "У963НЕ150", "Z94CB41AAGR999999", "Solaris"),
+]
+
+# (customer index, amount, days overdue at load, paid share) — negative days: not yet due.
+INVOICES = [
+    (0, 18500.00, 100, 0), (0, 7200.00, 45, 0), (0, 3400.00, 400, 1), (0, 12900.00, -10, 0),
+    (1, 145000.00, 45, 0.4), (1, 86000.00, 25, 0), (1, 52000.00, 5, 0), (1, 64000.00, 200, 1),
+    (1, 91000.00, -20, 0), (2, 9900.00, 5, 0), (2, 15600.00, 150, 1), (2, 4300.00, -5, 0),
+    (3, 38000.00, 100, 0.5), (3, 21000.00, 25, 0), (3, 17500.00, 300, 1), (3, 12000.00, -3, 0),
+    (4, 26500.00, 25, 0), (4, 11000.00, 5, 0), (4, 8800.00, 90, 1), (5, 240000.00, 100, 0.25),
+    (5, 130000.00, 45, 0), (5, 75000.00, 5, 0), (5, 98000.00, 250, 1), (5, 60000.00, -15, 0),
+    (6, 5600.00, 180, 1), (6, 7300.00, 60, 1), (6, 9400.00, -7, 0), (7, 310000.00, 45, 0.5),
+    (7, 180000.00, 25, 0), (7, 95000.00, 120, 1), (7, 120000.00, -25, 0), (7, 45000.00, 5, 0),
+    (8, 14200.00, 5, 0), (8, 6600.00, 330, 1), (8, 22400.00, 100, 0), (9, 420000.00, 45, 0.3),
+    (9, 110000.00, 25, 0), (9, 87000.00, 160, 1), (9, 56000.00, -12, 0), (9, 33000.00, 100, 0),
+]
+
+
+class DebtDemoLoader(models.AbstractModel):
+    """Creates the demo shop: a Russian company in RUB, customers, cars, invoices."""
+
+    _name = "debt.demo.loader"
+    _description = "Debt Control Demo Loader"
+
+    @api.model
+    def _load_demo(self):
+        company = self._demo_company()
+        env = self.with_company(company).with_context(
+            allowed_company_ids=[company.id], tracking_disable=True, mail_notrack=True
+        ).env
+        today = fields.Date.context_today(self)
+        brand = env["fleet.vehicle.model.brand"].create({"name": "Demo Motors"})
+        models_by_name = {
+            name: env["fleet.vehicle.model"].create({"name": name, "brand_id": brand.id})
+            for name in ("Vesta", "Solaris", "Rio", "Polo")
+        }
+        partners, vehicles = [], []
+        for ref, name, is_company, city, street, email, phone, plate, vin, model in CUSTOMERS:
+            partner = env["res.partner"].create({
+                "ref": ref, "name": name, "is_company": is_company, "city": city,
+                "street": street, "email": email, "phone": phone, "lang": "ru_RU",
+                "country_id": env.ref("base.ru").id, "company_id": False,
+            })
+            partner.with_company(company).credit_limit = 500000.0 if is_company else 50000.0
+            partners.append(partner)
+            vehicles.append(env["fleet.vehicle"].create({
+                "model_id": models_by_name[model].id, "license_plate": plate, "vin_sn": vin,
+                "debt_customer_id": partner.id, "debt_owner_id": partner.id,
+                "company_id": company.id,
+            }))
+        service = env["product.product"].create({
+            "name": "Ремонтные работы", "type": "service", "list_price": 1000.0,
+            "invoice_policy": "order", "taxes_id": [Command.clear()],
+        })
+        # Confirmed work orders, not yet invoiced (confirmed before the debts below exist).
+        for idx in (1, 6, 9):
+            order = env["sale.order"].create({
+                "partner_id": partners[idx].id, "company_id": company.id,
+                "debt_vehicle_id": vehicles[idx].id,
+                "order_line": [Command.create({
+                    "product_id": service.id, "product_uom_qty": 1, "price_unit": 15000.0,
+                    "tax_id": [Command.clear()],
+                })],
+            })
+            order.action_confirm()
+        moves = env["account.move"]
+        for idx, amount, days, _paid in INVOICES:
+            due = today - timedelta(days=days)
+            moves |= env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": partners[idx].id,
+                "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
+                "debt_vehicle_id": vehicles[idx].id, "company_id": company.id,
+                "invoice_line_ids": [Command.create({
+                    "product_id": service.id, "quantity": 1, "price_unit": amount,
+                    "tax_ids": [Command.clear()],
+                })],
+            })
+        moves.action_post()
+        for move, (_idx, amount, days, paid) in zip(moves, INVOICES):
+            if paid:
+                pay_date = min(move.invoice_date_due + timedelta(days=3 if paid == 1 else 7), today)
+                env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=move.ids
+                ).create({
+                    "amount": company.currency_id.round(amount * paid),
+                    "payment_date": pay_date,
+                }).action_create_payments()
+        return True
+
+    @api.model
+    def _demo_company(self):
+        rub = self.env.ref("base.RUB")
+        rub.active = True
+        company = self.env["res.company"].create({
+            "name": "ООО «Автосервис Гараж»",
+            "currency_id": rub.id,
+            "country_id": self.env.ref("base.ru").id,
+            "city": "Москва",
+            "street": "ул. Автомоторная, д. 5",
+            "zip": "125438",
+            "vat": "7743123456",
+            "company_registry": "1177746123456",
+            "phone": "+7 495 123-45-67",
+            "email": "info@garage.example.ru",
+        })
+        self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        # the generic chart sets its own currency; the shop works in roubles
+        company.currency_id = rub
+        users = self.env.ref("base.user_admin") | self.env.ref("base.user_root")
+        users.write({"company_ids": [Command.link(company.id)]})
+        self.env.ref("base.user_admin").company_id = company
+        self.env.ref("base.partner_admin").lang = "ru_RU" if self.env["res.lang"]._lang_get("ru_RU") else "en_US"
+        self._demo_users(company)
+        return company
+
+    @api.model
+    def _demo_users(self, company):
+        group = "auto_service_debt.group_debt_%s"
+        for login, name, role, extra in (
+            ("advisor", "Мастер-приёмщик Олег", "user", ["sales_team.group_sale_salesman"]),
+            ("bookkeeper", "Бухгалтер Марина", "collector", ["account.group_account_invoice",
+                                                            "sales_team.group_sale_salesman"]),
+            ("owner", "Владелец Андрей", "manager", ["account.group_account_manager",
+                                                     "sales_team.group_sale_manager"]),
+        ):
+            groups = [self.env.ref(group % role).id, self.env.ref("base.group_user").id]
+            groups += [self.env.ref(xmlid).id for xmlid in extra]
+            self.env["res.users"].with_context(no_reset_password=True).create({
+                "login": login, "password": login, "name": name,
+                "company_id": company.id, "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set(groups)],
+                "lang": "ru_RU" if self.env["res.lang"]._lang_get("ru_RU") else "en_US",
+            })

@@ -1,0 +1,148 @@
+"""The debt position: what a set of customers owe, since when, in a constant number
+of SQL queries. Every feature (block, flags, cases, banners, aging) reads it."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Receivable due lines of a company: posted, not fully reconciled. The aging report
+# and the position share this fragment so that they can never disagree.
+DUE_LINES_FROM = SQL(
+    """
+    account_move_line aml
+    JOIN account_move move ON move.id = aml.move_id
+    JOIN res_partner rp ON rp.id = aml.partner_id
+    """
+)
+
+
+def due_lines_where(company_id, partner_ids=None):
+    """WHERE clause selecting the open receivable due lines of ``company_id``,
+    optionally restricted to the commercial partners ``partner_ids``."""
+    clauses = [
+        SQL("aml.company_id = %s", company_id),
+        SQL("aml.parent_state = 'posted'"),
+        SQL("aml.account_type = 'asset_receivable'"),
+        SQL("aml.reconciled IS NOT TRUE"),
+        SQL("aml.amount_residual != 0"),
+    ]
+    if partner_ids is not None:
+        clauses.append(SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids)))
+    return SQL(" AND ").join(clauses)
+
+
+class DebtPosition(models.AbstractModel):
+    """Set-based figures of customers' debt at a date (company currency)."""
+
+    _name = "debt.position"
+    _description = "Debt Position"
+
+    @api.model
+    def _empty_position(self):
+        return {
+            "receivable": 0.0,
+            "overdue_amount": 0.0,
+            "overdue_count": 0,
+            "oldest_due_date": False,
+            "overdue_days": 0,
+            "plan_amount": 0.0,
+            "disputed_amount": 0.0,
+            "unbilled": 0.0,
+            "exposure": 0.0,
+            "blocking_exposure": 0.0,
+        }
+
+    @api.model
+    def _get_positions(self, partners, company=None, today=None):
+        """Return ``{commercial_partner_id: position}`` for ``partners``.
+
+        Two SQL queries whatever the number of partners or invoices:
+        one over the open due lines, one over confirmed, not fully invoiced orders.
+        Invoices covered by a live installment plan (``debt_in_plan``) do not count as
+        overdue and are left out of the exposure that is compared to the limit.
+        """
+        company = company or self.env.company
+        today = today or fields.Date.context_today(self)
+        if isinstance(today, str):
+            today = fields.Date.from_string(today)
+        partner_ids = list(set(partners.commercial_partner_id.ids))
+        result = {pid: self._empty_position() for pid in partner_ids}
+        if not partner_ids:
+            return result
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id"]
+        )
+        self.env["account.move"].flush_model(["debt_in_plan", "debt_disputed"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT rp.commercial_partner_id,
+                   SUM(aml.amount_residual),
+                   SUM(aml.amount_residual) FILTER (
+                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                         AND move.debt_in_plan IS NOT TRUE),
+                   COUNT(*) FILTER (
+                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                         AND move.debt_in_plan IS NOT TRUE),
+                   MIN(aml.date_maturity) FILTER (
+                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                         AND move.debt_in_plan IS NOT TRUE),
+                   SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan),
+                   SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed)
+              FROM %(from)s
+             WHERE %(where)s
+          GROUP BY rp.commercial_partner_id
+            """,
+                today=today,
+                **{"from": DUE_LINES_FROM, "where": due_lines_where(company.id, partner_ids)},
+            )
+        )
+        for pid, receivable, overdue, count, oldest, in_plan, disputed in self.env.cr.fetchall():
+            pos = result[pid]
+            pos.update(
+                receivable=receivable or 0.0,
+                overdue_amount=overdue or 0.0,
+                overdue_count=count or 0,
+                oldest_due_date=oldest or False,
+                overdue_days=(today - oldest).days if oldest else 0,
+                plan_amount=in_plan or 0.0,
+                disputed_amount=disputed or 0.0,
+            )
+        for pid, unbilled in self._get_unbilled(partner_ids, company).items():
+            result[pid]["unbilled"] = unbilled
+        currency = company.currency_id
+        for pos in result.values():
+            for key in ("receivable", "overdue_amount", "plan_amount", "disputed_amount", "unbilled"):
+                pos[key] = currency.round(pos[key])
+            pos["exposure"] = currency.round(pos["receivable"] + pos["unbilled"])
+            pos["blocking_exposure"] = currency.round(pos["exposure"] - pos["plan_amount"])
+        return result
+
+    @api.model
+    def _get_unbilled(self, partner_ids, company):
+        """Confirmed orders not yet invoiced, in company currency, per commercial partner."""
+        self.env["sale.order.line"].flush_model(
+            ["price_total", "product_uom_qty", "qty_invoiced", "order_id"]
+        )
+        self.env["sale.order"].flush_model(["state", "currency_rate", "partner_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT rp.commercial_partner_id,
+                   SUM(sol.price_total
+                       * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0) / sol.product_uom_qty
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1))
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner rp ON rp.id = so.partner_id
+             WHERE so.state = 'sale'
+               AND so.company_id = %(company)s
+               AND sol.product_uom_qty > 0
+               AND rp.commercial_partner_id = ANY(%(partners)s)
+          GROUP BY rp.commercial_partner_id
+            """,
+                company=company.id,
+                partners=list(partner_ids),
+            )
+        )
+        return {pid: amount or 0.0 for pid, amount in self.env.cr.fetchall()}
