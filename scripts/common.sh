@@ -8,6 +8,7 @@ PGPORT=${PGPORT:-5432}
 export PGHOST PGPORT
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF")
 BASE_MODULES=account,sale_management,repair,fleet,mail
+mkdir -p "$ROOT/.odoo-data"
 
 # A database with the modules we depend on (and their demo data), built once and then
 # copied: installing Odoo's accounting takes minutes, copying a database takes seconds.

@@ -14,5 +14,6 @@ msguniq --use-first "$po" -o "$tmp"
 msgmerge --quiet --no-fuzzy-matching --no-wrap "$tmp" "$pot" -o "$po"
 rm -f "$tmp"
 sed -i 's/^"Language: \\n"/"Language: ru\\n"/' "$po"
+"$VENV/bin/python" "$ROOT/scripts/i18n_fill.py" "$po" "$ODOO_SRC"
 missing=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
 echo "[i18n] $po updated; untranslated entries: $(( missing > 0 ? missing - 1 : 0 ))"

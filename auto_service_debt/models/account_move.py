@@ -4,7 +4,8 @@ from odoo import fields, models
 class AccountMove(models.Model):
     """Invoices show the car and carry the debt-control states of their due lines."""
 
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "debt.block.mixin"]
 
     debt_vehicle_id = fields.Many2one(
         "fleet.vehicle",
@@ -28,3 +29,28 @@ class AccountMove(models.Model):
         index=True,
         help="The customer disputes this invoice: no dunning until the dispute is settled.",
     )
+
+    def _debt_banner_items(self):
+        items = {}
+        for move in self.filtered(lambda m: m.id and m.state == "draft" and m.move_type == "out_invoice" and m.partner_id):
+            items[move] = (move.partner_id, move.company_id, 0.0, None)
+        return items
+
+    def _debt_refresh_block_flags(self):
+        """Refresh the stored block flags of the customers of these invoices."""
+        self.env["debt.partner.status"]._debt_refresh_lines(self.line_ids)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._debt_refresh_block_flags()
+        return posted
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        self._debt_refresh_block_flags()
+        return res
+
+    def button_draft(self):
+        res = super().button_draft()
+        self._debt_refresh_block_flags()
+        return res

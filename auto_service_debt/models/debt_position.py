@@ -16,12 +16,13 @@ DUE_LINES_FROM = SQL(
 
 
 def due_lines_where(company_id, partner_ids=None):
-    """WHERE clause selecting the open receivable due lines of ``company_id``,
-    optionally restricted to the commercial partners ``partner_ids``."""
+    """WHERE clause selecting the open receivable due lines of ``company_id`` (every
+    company when None), optionally restricted to the commercial partners ``partner_ids``."""
     clauses = [
-        SQL("aml.company_id = %s", company_id),
+        SQL("aml.company_id = %s", company_id) if company_id is not None else SQL("TRUE"),
         SQL("aml.parent_state = 'posted'"),
-        SQL("aml.account_type = 'asset_receivable'"),
+        # account_type is not stored on the line in Odoo 18: filter through the account.
+        SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"),
         SQL("aml.reconciled IS NOT TRUE"),
         SQL("aml.amount_residual != 0"),
     ]

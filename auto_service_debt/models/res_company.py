@@ -32,3 +32,46 @@ class ResCompany(models.Model):
         default=2000,
         help="Number of customers processed and committed at a time by the daily run.",
     )
+    debt_claim_days_business = fields.Integer(
+        string="Claim Deadline for Businesses (days)",
+        default=30,
+        help="Days a business customer gets to pay after a claim letter. Between "
+        "businesses the arbitrazh court accepts the case 30 days after the claim unless "
+        "the contract sets another term.",
+    )
+    debt_claim_days_individual = fields.Integer(
+        string="Claim Deadline for Individuals (days)",
+        default=10,
+        help="Days an individual customer gets to pay after a claim letter.",
+    )
+    debt_claim_signatory_name = fields.Char(
+        string="Claim Signatory",
+        help="Name of the person who signs claim letters and other debt letters.",
+    )
+    debt_claim_signatory_title = fields.Char(
+        string="Signatory Title",
+        help="Position of the signatory, e.g. General Director.",
+    )
+    debt_plan_grace_days = fields.Integer(
+        string="Installment Grace Days",
+        default=5,
+        help="An installment unpaid more than this many days after its due date "
+        "defaults the installment plan at the daily run.",
+    )
+    debt_upcoming_days = fields.Integer(
+        string="Upcoming Payment Reminder (days before due)",
+        default=3,
+        help="Customers get an 'upcoming payment' e-mail this many days before an item "
+        "falls due, once per item. 0 turns the reminder off.",
+    )
+    debt_230_limit_email = fields.Boolean(
+        string="Count E-mails Against Contact Limits",
+        help="Apply to automated e-mails to individuals the message limits of Federal Law "
+        "230-FZ (2 a day, 4 a week, 16 a month) besides the allowed hours.",
+    )
+    debt_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt Account",
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Expense account proposed when a debt is written off.",
+    )

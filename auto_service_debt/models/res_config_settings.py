@@ -19,3 +19,25 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_block_repair", readonly=False
     )
     debt_batch_size = fields.Integer(related="company_id.debt_batch_size", readonly=False)
+    debt_claim_days_business = fields.Integer(
+        related="company_id.debt_claim_days_business", readonly=False
+    )
+    debt_claim_days_individual = fields.Integer(
+        related="company_id.debt_claim_days_individual", readonly=False
+    )
+    debt_claim_signatory_name = fields.Char(
+        related="company_id.debt_claim_signatory_name", readonly=False
+    )
+    debt_claim_signatory_title = fields.Char(
+        related="company_id.debt_claim_signatory_title", readonly=False
+    )
+    debt_plan_grace_days = fields.Integer(
+        related="company_id.debt_plan_grace_days", readonly=False
+    )
+    debt_upcoming_days = fields.Integer(related="company_id.debt_upcoming_days", readonly=False)
+    debt_230_limit_email = fields.Boolean(
+        related="company_id.debt_230_limit_email", readonly=False
+    )
+    debt_bad_debt_account_id = fields.Many2one(
+        related="company_id.debt_bad_debt_account_id", readonly=False
+    )

@@ -1,10 +1,13 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
-    """Work orders (заказ-наряд) carry the customer's car."""
+    """Work orders (заказ-наряд) carry the customer's car and are refused to blocked
+    customers at confirmation."""
 
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "debt.block.mixin"]
 
     debt_vehicle_id = fields.Many2one(
         "fleet.vehicle",
@@ -15,6 +18,10 @@ class SaleOrder(models.Model):
     )
     debt_license_plate = fields.Char(related="debt_vehicle_id.license_plate", string="Plate")
     debt_vin = fields.Char(related="debt_vehicle_id.vin_sn", string="VIN")
+    debt_payment_ids = fields.One2many(
+        "account.payment", "debt_sale_order_id", string="Prepayments",
+        help="Customer payments registered as prepayment of this order.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,3 +38,95 @@ class SaleOrder(models.Model):
         if self.debt_vehicle_id:
             vals["debt_vehicle_id"] = self.debt_vehicle_id.id
         return vals
+
+    # ------------------------------------------------------------------
+    # Service block
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        self._debt_check_block()
+        return super().action_confirm()
+
+    def _debt_company_amount(self):
+        self.ensure_one()
+        rate = self.currency_rate or 1.0
+        return self.company_id.currency_id.round(self.amount_total / rate)
+
+    def _debt_block_items(self):
+        orders = self.filtered(lambda o: o.state in ("draft", "sent") and o.partner_id)
+        paid = orders._debt_prepayment_paid()
+        return {
+            order: (order.partner_id, order.company_id, order._debt_company_amount(), paid.get(order.id, 0.0))
+            for order in orders
+        }
+
+    def _debt_banner_items(self):
+        return self.filtered("id")._debt_block_items()
+
+    def _debt_prepayment_paid(self):
+        """Return ``{order_id: amount}`` paid ahead for these orders, in company currency,
+        in one query: the open (not yet reconciled) part of the customer payments
+        registered for the order, plus the paid part of its posted down-payment invoices.
+        A prepayment later matched with the down-payment invoice thus counts once."""
+        ids = [oid for oid in self.ids if oid]
+        if not ids:
+            return {}
+        self.env["account.payment"].flush_model(["debt_sale_order_id", "state", "move_id", "amount_company_currency_signed"])
+        self.env["account.move.line"].flush_model(["amount_residual", "account_id", "move_id"])
+        self.env["account.move"].flush_model(["amount_total_signed", "amount_residual_signed", "state", "move_type"])
+        self.env["sale.order.line"].flush_model(["is_downpayment", "order_id", "invoice_lines"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.debt_sale_order_id,
+                   CASE WHEN p.move_id IS NULL THEN p.amount_company_currency_signed
+                        ELSE -COALESCE((SELECT SUM(aml.amount_residual)
+                                          FROM account_move_line aml
+                                          JOIN account_account acc ON acc.id = aml.account_id
+                                         WHERE aml.move_id = p.move_id
+                                           AND acc.account_type = 'asset_receivable'), 0)
+                   END
+              FROM account_payment p
+             WHERE p.debt_sale_order_id = ANY(%(ids)s)
+               AND p.payment_type = 'inbound'
+               AND p.state IN ('in_process', 'paid')
+         UNION ALL
+            SELECT dp.order_id, m.amount_total_signed - m.amount_residual_signed
+              FROM account_move m
+              JOIN (SELECT DISTINCT sol.order_id, aml.move_id
+                      FROM sale_order_line sol
+                      JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                     WHERE sol.is_downpayment AND sol.order_id = ANY(%(ids)s)) dp
+                ON dp.move_id = m.id
+             WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+            """,
+            ids=ids,
+        ))
+        paid = {}
+        for order_id, amount in self.env.cr.fetchall():
+            paid[order_id] = paid.get(order_id, 0.0) + (amount or 0.0)
+        return paid
+
+    def action_debt_register_prepayment(self):
+        """Open a customer payment for the missing prepayment of this order."""
+        self.ensure_one()
+        order = self.sudo()
+        missing = max(order.debt_prepay_required - order.debt_prepay_paid, 0.0)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register Prepayment"),
+            "res_model": "account.payment",
+            "view_mode": "form",
+            "views": [[False, "form"]],
+            "target": "new",
+            "context": {
+                "default_payment_type": "inbound",
+                "default_partner_type": "customer",
+                "default_partner_id": self.partner_id.commercial_partner_id.id,
+                "default_company_id": self.company_id.id,
+                "default_currency_id": self.company_id.currency_id.id,
+                "default_amount": missing,
+                "default_memo": self.name,
+                "default_debt_sale_order_id": self.id,
+            },
+        }

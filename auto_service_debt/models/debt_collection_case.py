@@ -1,0 +1,1252 @@
+"""Collection cases: one open case per customer and company, escalated by the daily
+run through the stages, with promises, disputes, contacts, claim, agency and court."""
+
+import io
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare, float_is_zero
+
+from .debt_position import DUE_LINES_FROM, due_lines_where
+
+_logger = logging.getLogger(__name__)
+
+NONPAYMENT_REASONS = [
+    ("financial", "Financial difficulties"),
+    ("quality", "Dissatisfied with quality"),
+    ("communication", "Misunderstanding / communication"),
+    ("other", "Other"),
+]
+
+
+class DebtCollectionCase(models.Model):
+    """The collection file of one customer in one company while it owes overdue money."""
+
+    _name = "debt.collection.case"
+    _description = "Collection Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state, overdue_days desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    stage_id = fields.Many2one(
+        "debt.collection.stage",
+        string="Stage",
+        tracking=True,
+        index=True,
+        group_expand="_read_group_stage_ids",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    legal_stage = fields.Boolean(related="stage_id.legal")
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")], default="open", required=True, tracking=True
+    )
+    close_reason = fields.Selection(
+        [("paid", "Paid"), ("written_off", "Written off"), ("other", "Other")],
+        string="Closing Reason",
+        tracking=True,
+    )
+    close_date = fields.Date(string="Closed On", readonly=True)
+    open_date = fields.Date(string="Opened On", default=fields.Date.context_today, readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    partner_email = fields.Char(related="partner_id.email", string="E-mail")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    partner_is_company = fields.Boolean(related="partner_id.is_company", string="Business")
+    # Figures, refreshed by the daily run and by payments.
+    overdue_amount = fields.Monetary(string="Overdue", readonly=True)
+    receivable_amount = fields.Monetary(string="Total Owed", readonly=True)
+    dunnable_amount = fields.Monetary(
+        string="Dunned Amount",
+        readonly=True,
+        help="Overdue amount without disputed invoices and invoices in a plan on time.",
+    )
+    overdue_days = fields.Integer(string="Days Overdue", readonly=True)
+    oldest_due_date = fields.Date(string="Oldest Due Date", readonly=True)
+    penalty_amount = fields.Monetary(
+        string="Penalties", compute="_compute_penalty_amount", help="Accrued penalties not yet paid."
+    )
+    next_action_date = fields.Date(string="Next Action On", tracking=True)
+    next_action = fields.Char(string="Next Action")
+    nonpayment_reason = fields.Selection(NONPAYMENT_REASONS, string="Non-payment Reason", tracking=True)
+    nonpayment_note = fields.Text(string="Reason Details")
+    block_service = fields.Boolean(
+        string="Service Blocked by Case",
+        readonly=True,
+        help="Set when the case entered a stage that blocks the customer; cleared when it closes.",
+    )
+    # Promise to pay.
+    promise_ids = fields.One2many("debt.collection.promise", "case_id", string="Promises")
+    promise_date = fields.Date(
+        string="Promised Date", compute="_compute_promise", store=True,
+        help="Escalation is paused until this date.",
+    )
+    promise_amount = fields.Monetary(string="Promised Amount", compute="_compute_promise", store=True)
+    broken_promise_count = fields.Integer(compute="_compute_promise", store=True, string="Broken Promises")
+    # Disputes.
+    dispute_ids = fields.One2many("debt.collection.dispute", "case_id", string="Disputes")
+    disputed_move_ids = fields.Many2many(
+        "account.move", compute="_compute_disputed_moves", string="Disputed Invoices"
+    )
+    # Claim letter (претензия).
+    claim_number = fields.Char(string="Claim Number", tracking=True, copy=False)
+    claim_date = fields.Date(string="Claim Sent On", tracking=True, copy=False)
+    claim_tracking = fields.Char(string="Postal Tracking", copy=False)
+    claim_deadline = fields.Date(
+        string="Claim Deadline",
+        compute="_compute_claim_deadline",
+        store=True,
+        readonly=False,
+        help="Sent date plus the company's claim term: 30 days for businesses, 10 by default for "
+        "individuals.",
+    )
+    car_held = fields.Boolean(
+        string="Holding the Customer's Car",
+        help="The shop retains the customer's car until paid (Civil Code art. 712).",
+    )
+    # Agency.
+    agency_partner_id = fields.Many2one("res.partner", string="Collection Agency", tracking=True)
+    agency_date = fields.Date(string="Handed Over On")
+    agency_commission = fields.Float(string="Agency Commission (%)")
+    # Court.
+    court_case_number = fields.Char(string="Court Case Number")
+    court_filing_date = fields.Date(string="Filed On")
+    court_fee = fields.Monetary(string="Court Fee")
+    court_decision_date = fields.Date(string="Decision On")
+    court_amount_awarded = fields.Monetary(string="Amount Awarded")
+    # Write-off.
+    write_off_move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True)
+    write_off_reason = fields.Char(readonly=True)
+    history_ids = fields.One2many("debt.collection.case.history", "case_id", string="Stage History")
+    contact_ids = fields.One2many("debt.contact.log", "case_id", string="Contacts")
+    dunning_log_ids = fields.One2many("debt.dunning.log", "case_id", string="Reminders")
+    contact_count = fields.Integer(compute="_compute_counts")
+    reminder_count = fields.Integer(compute="_compute_counts")
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE UNIQUE INDEX IF NOT EXISTS debt_collection_case_one_open_idx
+                ON debt_collection_case (partner_id, company_id) WHERE state = 'open'
+            """
+            )
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
+
+    @api.depends("promise_ids.state", "promise_ids.date", "promise_ids.amount")
+    def _compute_promise(self):
+        for case in self:
+            live = case.promise_ids.filtered(lambda p: p.state == "open").sorted("date")[-1:]
+            case.promise_date = live.date
+            case.promise_amount = live.amount
+            case.broken_promise_count = len(case.promise_ids.filtered(lambda p: p.state == "broken"))
+
+    @api.depends("dispute_ids.state", "dispute_ids.move_ids")
+    def _compute_disputed_moves(self):
+        for case in self:
+            case.disputed_move_ids = case.dispute_ids.filtered(lambda d: d.state == "open").move_ids
+
+    @api.depends("claim_date", "partner_id.is_company", "company_id")
+    def _compute_claim_deadline(self):
+        for case in self:
+            if not case.claim_date:
+                case.claim_deadline = False
+                continue
+            company = case.company_id
+            if case.partner_id.commercial_partner_id.is_company:
+                days = company.debt_claim_days_business or 30
+            else:
+                days = company.debt_claim_days_individual or 10
+            case.claim_deadline = case.claim_date + timedelta(days=days)
+
+    def _compute_counts(self):
+        contacts = dict(self.env["debt.contact.log"]._read_group(
+            [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+        ))
+        reminders = dict(self.env["debt.dunning.log"]._read_group(
+            [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+        ))
+        for case in self:
+            case.contact_count = contacts.get(case, 0)
+            case.reminder_count = reminders.get(case, 0)
+
+    def _compute_penalty_amount(self):
+        amounts = defaultdict(float)
+        if self.ids:
+            lines = self.env["account.move.line"].browse(
+                [line["id"] for case in self for line in case._debt_open_lines()]
+            )
+            penalties = self._debt_penalties_by_line(lines)
+            for line in lines:
+                amounts[line.partner_id.commercial_partner_id.id, line.company_id.id] += (
+                    penalties.get(line.id, 0.0)
+                )
+        for case in self:
+            case.penalty_amount = amounts.get((case.partner_id.id, case.company_id.id), 0.0)
+
+    @api.model
+    def _debt_check_no_open_case(self, vals_list):
+        """Refuse a second open case before the database index does, with a clear message."""
+        keys = {
+            (vals["partner_id"], vals.get("company_id") or self.env.company.id)
+            for vals in vals_list if vals.get("partner_id") and vals.get("state", "open") == "open"
+        }
+        if not keys:
+            return
+        existing = self.sudo().search([
+            ("state", "=", "open"),
+            ("partner_id", "in", [key[0] for key in keys]),
+            ("company_id", "in", [key[1] for key in keys]),
+        ])
+        for case in existing:
+            if (case.partner_id.id, case.company_id.id) in keys:
+                raise ValidationError(self.env._(
+                    "%(partner)s already has the open collection case %(case)s in %(company)s: "
+                    "work that case instead of opening another one.",
+                    partner=case.partner_id.display_name, case=case.name, company=case.company_id.name,
+                ))
+
+    @api.constrains("partner_id", "company_id", "state")
+    def _check_one_open_case(self):
+        open_cases = self.filtered(lambda c: c.state == "open")
+        if not open_cases:
+            return
+        groups = self._read_group(
+            [
+                ("state", "=", "open"),
+                ("partner_id", "in", open_cases.partner_id.ids),
+                ("company_id", "in", open_cases.company_id.ids),
+            ],
+            ["partner_id", "company_id"],
+            ["__count"],
+        )
+        for partner, company, count in groups:
+            if count > 1:
+                raise ValidationError(self.env._(
+                    "%(partner)s already has an open collection case in %(company)s: "
+                    "work that case instead of opening another one.",
+                    partner=partner.display_name, company=company.name,
+                ))
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = (
+                    self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+                )
+        self._debt_check_no_open_case(vals_list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("debt.collection.case") or "/"
+        cases = super().create(vals_list)
+        if not self.env.context.get("debt_no_entry_actions"):
+            manual = cases.filtered("stage_id")
+            if manual:
+                manual._debt_enter_stages(fields.Date.context_today(self))
+        return cases
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "stage_id" in vals and vals["stage_id"] and not self.env.context.get("debt_no_entry_actions"):
+            # A collector moving a case by hand gets the same entry actions as the run.
+            self._debt_enter_stages(fields.Date.context_today(self))
+        return res
+
+    # ------------------------------------------------------------------
+    # Data gathering
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_due_lines(self, partner_ids, company, today):
+        """Open receivable due lines with a positive residual of ``partner_ids`` in
+        ``company``, one query: ``{commercial_partner_id: [line dicts]}``."""
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "balance"]
+        )
+        self.env["account.move"].flush_model(
+            ["debt_in_plan", "debt_disputed", "name", "invoice_date", "invoice_user_id", "date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT rp.commercial_partner_id, aml.id, aml.move_id, move.name,
+                   COALESCE(move.invoice_date, move.date), aml.date_maturity, aml.balance,
+                   aml.amount_residual, move.debt_disputed IS TRUE, move.debt_in_plan IS TRUE,
+                   move.invoice_user_id
+              FROM %s
+             WHERE %s AND aml.amount_residual > 0
+          ORDER BY aml.date_maturity, aml.id
+            """,
+                DUE_LINES_FROM,
+                due_lines_where(company.id, list(partner_ids)),
+            )
+        )
+        result = defaultdict(list)
+        for (pid, line_id, move_id, number, inv_date, due, amount, residual, disputed,
+             in_plan, user_id) in self.env.cr.fetchall():
+            result[pid].append({
+                "id": line_id,
+                "move_id": move_id,
+                "number": number,
+                "invoice_date": inv_date,
+                "date_maturity": due,
+                "amount": amount,
+                "paid": amount - residual,
+                "residual": residual,
+                "days_late": max((today - due).days, 0) if due else 0,
+                "disputed": disputed,
+                "in_plan": in_plan,
+                "user_id": user_id,
+                "penalty": 0.0,
+            })
+        return result
+
+    @staticmethod
+    def _debt_dunnable(lines, today):
+        """Overdue lines that may be dunned: neither disputed nor in a plan on time."""
+        return [
+            line for line in lines
+            if line["date_maturity"] and line["date_maturity"] < today
+            and not line["disputed"] and not line["in_plan"]
+        ]
+
+    def _debt_open_lines(self, today=None):
+        """Every open due line of the case's customer (line dicts, with penalties)."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        lines = self._debt_due_lines([self.partner_id.id], self.company_id, today).get(
+            self.partner_id.id, []
+        )
+        return lines
+
+    @api.model
+    def _debt_penalties_by_line(self, lines):
+        """Accrued, not yet invoiced or waived penalty per due line id, when penalties
+        are installed; ``{}`` otherwise."""
+        if "debt.penalty" not in self.env or not lines:
+            return {}
+        Penalty = self.env["debt.penalty"].sudo()
+        line_field = next(
+            (name for name, field in Penalty._fields.items()
+             if field.type == "many2one" and field.comodel_name == "account.move.line"),
+            None,
+        )
+        amount_field = next(
+            (name for name in ("amount_open", "amount_due", "amount_residual", "amount_accrued", "amount")
+             if name in Penalty._fields),
+            None,
+        )
+        if not line_field or not amount_field:
+            return {}
+        result = defaultdict(float)
+        for line, amount in Penalty._read_group(
+            [(line_field, "in", lines.ids)], [line_field], [f"{amount_field}:sum"]
+        ):
+            result[line.id] += amount or 0.0
+        return result
+
+    @api.model
+    def _debt_add_penalties(self, lines_by_partner):
+        all_ids = [line["id"] for lines in lines_by_partner.values() for line in lines]
+        penalties = self._debt_penalties_by_line(self.env["account.move.line"].browse(all_ids))
+        if penalties:
+            for lines in lines_by_partner.values():
+                for line in lines:
+                    line["penalty"] = penalties.get(line["id"], 0.0)
+
+    # ------------------------------------------------------------------
+    # Daily step
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_daily_candidates(self, company, today, code):
+        """Customers with open receivables, plus those with an open case (to close it)."""
+        receivable = self.env["debt.daily.run"]._open_receivable_partner_ids(company)
+        self.flush_model(["state", "partner_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM debt_collection_case WHERE state = 'open' AND company_id = %s",
+                company.id,
+            )
+        )
+        return set(receivable) | {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _debt_daily_collect(self, partners, company, today):
+        """Open, escalate and close the cases of ``partners`` and send every reminder due
+        on ``today``. Idempotent: the guard log and the stage history make a repeated run
+        do nothing."""
+        Case = self.sudo().with_company(company)
+        partners = partners.commercial_partner_id
+        positions = self.env["debt.position"]._get_positions(partners, company, today)
+        lines_by_partner = Case._debt_due_lines(partners.ids, company, today)
+        stages = self.env["debt.collection.stage"].sudo()._debt_stages(company)
+        cases = Case.search([
+            ("state", "=", "open"), ("partner_id", "in", partners.ids), ("company_id", "=", company.id),
+        ])
+        case_by_partner = {case.partner_id.id: case for case in cases}
+        broken = cases.promise_ids.filtered(lambda p: p.state == "open")._debt_check_due(
+            positions, today
+        )
+        to_close = Case.browse()
+        moves = defaultdict(lambda: Case.browse())
+        new_cases = []
+        figures = {}
+        for partner in partners:
+            pid = partner.id
+            position = positions[pid]
+            dunnable = self._debt_dunnable(lines_by_partner.get(pid, []), today)
+            overdue_days = max((line["days_late"] for line in dunnable), default=0)
+            target = stages._debt_target_stage(stages, overdue_days) if dunnable else stages.browse()
+            case = case_by_partner.get(pid)
+            if case:
+                if float_is_zero(position["overdue_amount"], precision_rounding=company.currency_id.rounding):
+                    to_close |= case
+                    continue
+                figures[case.id] = (position, dunnable, overdue_days)
+                paused = case.promise_date and case.promise_date >= today
+                if case in broken.case_id:
+                    target = self._debt_next_stage(stages, case.stage_id, target)
+                    paused = False
+                if not paused and self._debt_is_later(stages, target, case.stage_id):
+                    moves[target.id] |= case
+            elif target:
+                new_cases.append({
+                    "partner_id": pid,
+                    "company_id": company.id,
+                    "stage_id": target.id,
+                    "open_date": today,
+                    "user_id": partner.user_id.id or self._debt_line_user(dunnable) or self.env.uid,
+                    "overdue_amount": position["overdue_amount"],
+                    "receivable_amount": position["receivable"],
+                    "dunnable_amount": sum(line["residual"] for line in dunnable),
+                    "overdue_days": overdue_days,
+                    "oldest_due_date": dunnable[0]["date_maturity"],
+                })
+        to_close._debt_close("paid", today)
+        Case._debt_write_figures(figures)
+        entered = Case.browse()
+        for stage_id, stage_cases in moves.items():
+            stage_cases.with_context(debt_no_entry_actions=True).write({"stage_id": stage_id})
+            entered |= stage_cases
+        if new_cases:
+            entered |= Case.with_context(debt_no_entry_actions=True).create(new_cases)
+        if entered:
+            self._debt_add_penalties(lines_by_partner)
+            entered._debt_enter_stages(today, lines_by_partner)
+        Case._debt_upcoming_reminders(partners, company, today, lines_by_partner, case_by_partner)
+        Case._debt_installment_reminders(partners, company, today, case_by_partner)
+
+    @api.model
+    def _debt_on_plan_defaulted(self, plans):
+        """A defaulted installment plan escalates its customer's case by one stage (or
+        opens one): the whole remaining debt is due at once."""
+        today = fields.Date.context_today(self)
+        Case = self.sudo()
+        entered = Case.browse()
+        for company in plans.company_id:
+            company_plans = plans.filtered(lambda p, c=company: p.company_id == c)
+            partners = company_plans.partner_id.commercial_partner_id
+            stages = self.env["debt.collection.stage"].sudo()._debt_stages(company)
+            if not stages:
+                continue
+            cases = Case.search([
+                ("state", "=", "open"), ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+            ])
+            missing = partners - cases.partner_id
+            if missing:
+                cases |= Case.with_context(debt_no_entry_actions=True).create([
+                    {"partner_id": partner.id, "company_id": company.id, "stage_id": stages[0].id,
+                     "open_date": today, "user_id": partner.user_id.id or self.env.uid}
+                    for partner in missing
+                ])
+            for case in cases:
+                following = self._debt_next_stage(stages, case.stage_id, stages.browse())
+                if case.partner_id in missing or not following:
+                    following = case.stage_id
+                if following != case.stage_id:
+                    case.with_context(debt_no_entry_actions=True).stage_id = following
+                plan_names = ", ".join(
+                    company_plans.filtered(lambda p, c=case: p.partner_id.commercial_partner_id
+                                           == c.partner_id).mapped("name")
+                )
+                case.message_post(body=self.env._(
+                    "Installment plan %(plans)s defaulted: the remaining debt is due at once; "
+                    "case at stage %(stage)s.", plans=plan_names, stage=case.stage_id.name,
+                ), subtype_xmlid="mail.mt_note")
+                entered |= case
+        entered._debt_enter_stages(today)
+        return entered
+
+    @api.model
+    def _debt_line_user(self, lines):
+        return next((line["user_id"] for line in lines if line.get("user_id")), False)
+
+    @api.model
+    def _debt_is_later(self, stages, stage, current):
+        if not stage:
+            return False
+        if not current:
+            return True
+        order = {s.id: i for i, s in enumerate(stages)}
+        return order.get(stage.id, -1) > order.get(current.id, -1)
+
+    @api.model
+    def _debt_next_stage(self, stages, current, target):
+        """The stage after ``current``, or ``target`` when that one is further."""
+        ids = stages.ids
+        following = stages.browse()
+        if current.id in ids and ids.index(current.id) + 1 < len(ids):
+            following = stages[ids.index(current.id) + 1]
+        elif not current and stages:
+            following = stages[0]
+        return target if self._debt_is_later(stages, target, following) else following
+
+    @api.model
+    def _debt_write_figures(self, figures):
+        """Store the figures of many cases in one statement."""
+        if not figures:
+            return
+        self.flush_model()
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s::numeric, %s::numeric, %s::numeric, %s, %s::date)",
+                case_id, pos["overdue_amount"], pos["receivable"],
+                sum(line["residual"] for line in dunnable), days,
+                dunnable[0]["date_maturity"] if dunnable else None,
+            )
+            for case_id, (pos, dunnable, days) in figures.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE debt_collection_case c
+               SET overdue_amount = v.overdue, receivable_amount = v.receivable,
+                   dunnable_amount = v.dunnable, overdue_days = v.days, oldest_due_date = v.oldest
+              FROM (VALUES %s) AS v(id, overdue, receivable, dunnable, days, oldest)
+             WHERE c.id = v.id
+            """,
+                values,
+            )
+        )
+        self.browse(list(figures)).invalidate_recordset(
+            ["overdue_amount", "receivable_amount", "dunnable_amount", "overdue_days", "oldest_due_date"]
+        )
+
+    def _debt_close(self, reason, today=None):
+        if not self:
+            return
+        today = today or fields.Date.context_today(self)
+        vals = {"state": "closed", "close_reason": reason, "close_date": today, "block_service": False}
+        if reason == "paid":
+            vals.update(overdue_amount=0.0, dunnable_amount=0.0, overdue_days=0)
+        self.write(vals)
+        self.promise_ids.filtered(lambda p: p.state == "open").write({"state": "kept"})
+        label = dict(self._fields["close_reason"]._description_selection(self.env))[reason]
+        for case in self:
+            case.message_post(body=self.env._("Case closed: %(reason)s.", reason=label))
+
+    @api.model
+    def _debt_close_paid_partners(self, partner_ids, company_ids):
+        """Close at once the open cases of these customers whose overdue debt is paid."""
+        cases = self.sudo().search([
+            ("state", "=", "open"), ("partner_id", "in", list(partner_ids)),
+            ("company_id", "in", list(company_ids)),
+        ])
+        if not cases:
+            return
+        today = fields.Date.context_today(self)
+        for company in cases.company_id:
+            company_cases = cases.filtered(lambda c: c.company_id == company)
+            positions = self.env["debt.position"]._get_positions(company_cases.partner_id, company, today)
+            paid = company_cases.filtered(lambda c: float_is_zero(
+                positions[c.partner_id.id]["overdue_amount"], precision_rounding=company.currency_id.rounding
+            ))
+            paid._debt_close("paid", today)
+
+    # ------------------------------------------------------------------
+    # Stage entry actions
+    # ------------------------------------------------------------------
+
+    def _debt_enter_stages(self, today, lines_by_partner=None):
+        """Run the entry actions of each case's current stage, once per (case, stage)."""
+        cases = self.sudo().filtered(lambda c: c.state == "open" and c.stage_id)
+        if not cases:
+            return
+        History = self.env["debt.collection.case.history"].sudo()
+        done = {
+            (h.case_id.id, h.stage_id.id)
+            for h in History.search([("case_id", "in", cases.ids)])
+        }
+        fresh = cases.filtered(lambda c: (c.id, c.stage_id.id) not in done)
+        if not fresh:
+            return
+        History.create([
+            {"case_id": case.id, "stage_id": case.stage_id.id, "date": today,
+             "overdue_amount": case.overdue_amount, "overdue_days": case.overdue_days}
+            for case in fresh
+        ])
+        if lines_by_partner is None:
+            by_company = defaultdict(lambda: self.env["res.partner"])
+            for case in fresh:
+                by_company[case.company_id] |= case.partner_id
+            lines_by_partner = {}
+            for company, partners in by_company.items():
+                lines_by_partner.update(self._debt_due_lines(partners.ids, company, today))
+            self._debt_add_penalties(lines_by_partner)
+        groups = []
+        for case in fresh:
+            stage = case.stage_id
+            if stage.mail_template_id:
+                groups.append({
+                    "record": case,
+                    "partner": case.partner_id,
+                    "company": case.company_id,
+                    "case": case,
+                    "stage": stage,
+                    "template": stage.mail_template_id,
+                    "user": case.user_id,
+                    "lines": self._debt_dunnable(lines_by_partner.get(case.partner_id.id, []), today),
+                })
+        self._debt_dispatch("stage", groups, today)
+        activities = []
+        for case in fresh.filtered(lambda c: c.stage_id.activity_type_id or c.stage_id.print_letter):
+            stage = case.stage_id
+            activity_type = stage.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+            activities.append({
+                "res_model_id": self.env["ir.model"]._get_id(self._name),
+                "res_id": case.id,
+                "activity_type_id": activity_type.id,
+                "summary": stage.activity_summary or stage.name,
+                "user_id": case.user_id.id or self.env.uid,
+                "date_deadline": today,
+            })
+        if activities:
+            self.env["mail.activity"].sudo().create(activities)
+        fresh.filtered(lambda c: c.stage_id.block_customer).write({"block_service": True})
+
+    @api.model
+    def _debt_dispatch(self, kind, groups, today):
+        """Send the reminders of ``groups`` (dicts with record, partner, company, case,
+        stage, template, user, lines) for the items not reminded yet for (kind, stage).
+
+        The guard rows are inserted first, in the same transaction as the mails: an item
+        already guarded is dropped; a group left without items sends nothing. Customers
+        without e-mail get an activity for the responsible instead."""
+        groups = [group for group in groups if group["lines"]]
+        if not groups:
+            return
+        Log = self.env["debt.dunning.log"].sudo()
+        rows = []
+        for group in groups:
+            channel = "email" if group["partner"].email else "activity"
+            for line in group["lines"]:
+                rows.append({
+                    "company_id": group["company"].id,
+                    "partner_id": group["partner"].id,
+                    "case_id": group["case"].id if group.get("case") else False,
+                    "move_line_id": line["id"] if not line.get("installment") else False,
+                    "installment_line_ref": line["id"] if line.get("installment") else False,
+                    "kind": kind,
+                    "stage_id": group["stage"].id if group.get("stage") else False,
+                    "channel": channel,
+                    "date": today,
+                    "amount": line["residual"],
+                })
+        logs = Log._debt_claim(rows)
+        if not logs:
+            return
+        new_keys = {
+            (log.move_line_id.id or log.installment_line_ref, log.stage_id.id, log.partner_id.id): log
+            for log in logs
+        }
+        mail_groups = defaultdict(list)
+        activity_groups = []
+        for group in groups:
+            stage_id = group["stage"].id if group.get("stage") else False
+            kept = []
+            group_logs = Log.browse()
+            for line in group["lines"]:
+                log = new_keys.get((line["id"], stage_id, group["partner"].id))
+                if log:
+                    kept.append(line)
+                    group_logs |= log
+            if not kept:
+                continue
+            group["lines"], group["logs"] = kept, group_logs
+            if group["partner"].email:
+                mail_groups[group["template"]].append(group)
+            else:
+                activity_groups.append(group)
+        link = []
+        for template, tgroups in mail_groups.items():
+            link += self._debt_send_mails(template, tgroups)
+        if activity_groups:
+            link += self._debt_no_email_activities(activity_groups, today)
+        if link:
+            Log.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE debt_dunning_log l SET mail_id = v.mail_id, activity_id = v.activity_id
+                  FROM (VALUES %s) AS v(id, mail_id, activity_id)
+                 WHERE l.id = v.id
+                    """,
+                    SQL(", ").join(
+                        SQL("(%s, %s::int, %s::int)", log_id, mail_id or None, activity_id or None)
+                        for log_id, mail_id, activity_id in link
+                    ),
+                )
+            )
+            Log.invalidate_model(["mail_id", "activity_id"])
+
+    @api.model
+    def _debt_mail_data(self, group):
+        lines = group["lines"]
+        currency = group["company"].currency_id
+        return {
+            "items": lines,
+            "total": currency.round(sum(line["residual"] for line in lines)),
+            "penalty_total": currency.round(sum(line.get("penalty", 0.0) for line in lines)),
+            "currency": currency,
+            "stage": group.get("stage"),
+        }
+
+    @api.model
+    def _debt_send_mails(self, template, groups):
+        """Render ``template`` once per group in one batch, queue the mails for the
+        allowed moment of each debtor; return (log id, mail id, False) links."""
+        records = self.env[template.model].browse([group["record"].id for group in groups])
+        data = {group["record"].id: self._debt_mail_data(group) for group in groups}
+        mails = template.sudo().with_context(debt_mail=data).send_mail_batch(records.ids)
+        mail_by_res = {mail.res_id: mail for mail in mails}
+        partners = self.env["res.partner"].browse([group["partner"].id for group in groups])
+        company = groups[0]["company"]
+        ContactLog = self.env["debt.contact.log"].with_company(company)
+        moments = ContactLog._debt_next_send_moments(partners)
+        by_moment = defaultdict(lambda: self.env["mail.mail"])
+        for group in groups:
+            moment = moments.get(group["partner"].id)
+            if moment:
+                by_moment[moment] |= mail_by_res[group["record"].id]
+        for moment, moment_mails in by_moment.items():
+            moment_mails.write({"scheduled_date": moment})
+        ContactLog._debt_log_emails(moments, company)
+        return [
+            (log.id, mail_by_res[group["record"].id].id, False)
+            for group in groups for log in group["logs"]
+        ]
+
+    @api.model
+    def _debt_no_email_activities(self, groups, today):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        vals = []
+        for group in groups:
+            data = self._debt_mail_data(group)
+            currency = data["currency"]
+            items = "".join(
+                f"<li>{line['number']}: {currency.format(line['residual'])}</li>"
+                for line in group["lines"]
+            )
+            vals.append({
+                "res_model_id": self.env["ir.model"]._get_id(group["record"]._name),
+                "res_id": group["record"].id,
+                "activity_type_id": todo.id,
+                "summary": self.env._("Remind %(partner)s: no e-mail address", partner=group["partner"].name),
+                "note": f"<p>{self.env._('Items due, total %(total)s:', total=currency.format(data['total']))}</p><ul>{items}</ul>",
+                "user_id": group["user"].id or self.env.uid,
+                "date_deadline": today,
+            })
+        activities = self.env["mail.activity"].sudo().create(vals)
+        return [
+            (log.id, False, activity.id)
+            for group, activity in zip(groups, activities) for log in group["logs"]
+        ]
+
+    # ------------------------------------------------------------------
+    # Upcoming and late-installment reminders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_upcoming_reminders(self, partners, company, today, lines_by_partner, case_by_partner):
+        """Remind due lines falling due within the company's notice period, once each."""
+        days = company.debt_upcoming_days
+        if days <= 0:
+            return
+        horizon = today + timedelta(days=days)
+        template = self.env.ref("auto_service_debt.mail_template_debt_upcoming", raise_if_not_found=False)
+        groups = []
+        for partner in partners:
+            lines = [
+                line for line in lines_by_partner.get(partner.id, [])
+                if line["date_maturity"] and today <= line["date_maturity"] <= horizon
+                and not line["disputed"] and not line["in_plan"]
+            ]
+            if not lines:
+                continue
+            case = case_by_partner.get(partner.id)
+            groups.append({
+                "record": partner,
+                "partner": partner,
+                "company": company,
+                "case": case,
+                "stage": None,
+                "template": template,
+                "user": (case and case.user_id) or partner.user_id
+                or self.env["res.users"].browse(self._debt_line_user(lines) or self.env.uid),
+                "lines": lines,
+            })
+        if groups:
+            self._debt_add_penalties({g["partner"].id: g["lines"] for g in groups})
+            self._debt_dispatch("upcoming", groups, today)
+
+    @api.model
+    def _debt_installment_reminders(self, partners, company, today, case_by_partner):
+        """Remind the late lines of installment plans, once per line."""
+        if "debt.installment.plan" not in self.env:
+            return
+        Plan = self.env["debt.installment.plan"].sudo().with_company(company)
+        if not hasattr(Plan, "_debt_late_lines"):
+            return
+        late = Plan._debt_late_lines(company, today)
+        if not late:
+            return
+        template = self.env.ref(
+            "auto_service_debt.mail_template_debt_installment_late", raise_if_not_found=False
+        )
+        currency = company.currency_id
+        by_partner = defaultdict(list)
+        batch = set(partners.ids)
+        for line in late:
+            partner = self._debt_installment_partner(line)
+            if partner.id not in batch:
+                continue
+            due = self._debt_first_value(line, ("date_due", "due_date", "date_maturity", "date"))
+            amount = self._debt_first_value(line, ("amount", "amount_total"), 0.0)
+            residual = self._debt_first_value(
+                line, ("left_amount", "amount_residual", "amount_due", "amount_left", "residual"), amount
+            )
+            by_partner[partner.id].append({
+                "id": line.id,
+                "installment": True,
+                "number": line.display_name,
+                "invoice_date": due,
+                "date_maturity": due,
+                "amount": amount,
+                "paid": currency.round(amount - residual),
+                "residual": residual,
+                "days_late": max((today - due).days, 0) if due else 0,
+                "penalty": 0.0,
+            })
+        groups = []
+        for partner in partners.filtered(lambda p: p.id in by_partner):
+            case = case_by_partner.get(partner.id)
+            groups.append({
+                "record": partner,
+                "partner": partner,
+                "company": company,
+                "case": case,
+                "stage": None,
+                "template": template,
+                "user": (case and case.user_id) or partner.user_id or self.env.user,
+                "lines": by_partner[partner.id],
+            })
+        self._debt_dispatch("installment", groups, today)
+
+    @api.model
+    def _debt_installment_partner(self, line):
+        for name in ("partner_id", "plan_id"):
+            if name in line._fields:
+                value = line[name]
+                if value._name == "res.partner":
+                    return value.commercial_partner_id
+                if "partner_id" in value._fields:
+                    return value.partner_id.commercial_partner_id
+        return self.env["res.partner"]
+
+    @api.model
+    def _debt_first_value(self, record, names, default=False):
+        for name in names:
+            if name in record._fields:
+                return record[name]
+        return default
+
+    # ------------------------------------------------------------------
+    # Collector actions
+    # ------------------------------------------------------------------
+
+    def _debt_send_manual_reminder(self):
+        """Send now (within the legal hours) a reminder of the overdue items of each
+        case, with the template of its stage or the first reminder."""
+        today = fields.Date.context_today(self)
+        default = self.env.ref("auto_service_debt.mail_template_debt_reminder")
+        groups = []
+        for case in self.sudo().filtered(lambda c: c.state == "open"):
+            lines = self._debt_dunnable(case._debt_open_lines(today), today)
+            if not lines:
+                continue
+            groups.append({
+                "record": case,
+                "partner": case.partner_id,
+                "company": case.company_id,
+                "case": case,
+                "stage": None,
+                "template": case.stage_id.mail_template_id or default,
+                "user": case.user_id,
+                "lines": lines,
+            })
+        if not groups:
+            raise UserError(self.env._(
+                "None of the selected cases has an overdue item to remind: %(cases)s.",
+                cases=", ".join(self.mapped("name")),
+            ))
+        self._debt_add_penalties({g["partner"].id: g["lines"] for g in groups})
+        self._debt_dispatch("manual", groups, today)
+        return len(groups)
+
+    def action_view_contacts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contacts"),
+            "res_model": "debt.contact.log",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+            "context": {"default_case_id": self.id, "default_partner_id": self.partner_id.id},
+        }
+
+    def action_view_reminders(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reminders"),
+            "res_model": "debt.dunning.log",
+            "view_mode": "list",
+            "domain": [("case_id", "=", self.id)],
+        }
+
+    def action_refresh(self):
+        """Recompute the figures of the cases now and close those that are paid."""
+        today = fields.Date.context_today(self)
+        for company in self.company_id:
+            cases = self.filtered(lambda c: c.company_id == company and c.state == "open")
+            positions = self.env["debt.position"]._get_positions(cases.partner_id, company, today)
+            lines = self._debt_due_lines(cases.partner_id.ids, company, today)
+            figures = {}
+            paid = self.browse()
+            for case in cases:
+                position = positions[case.partner_id.id]
+                if float_is_zero(position["overdue_amount"], precision_rounding=company.currency_id.rounding):
+                    paid |= case
+                    continue
+                dunnable = self._debt_dunnable(lines.get(case.partner_id.id, []), today)
+                figures[case.id] = (
+                    position, dunnable, max((line["days_late"] for line in dunnable), default=0)
+                )
+            self.sudo()._debt_write_figures(figures)
+            paid.sudo()._debt_close("paid", today)
+        return True
+
+    # ------------------------------------------------------------------
+    # Agency export
+    # ------------------------------------------------------------------
+
+    def _debt_export_rows(self, today=None):
+        """Items of the case file: every open due line with its figures and penalties."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        lines = {self.partner_id.id: self._debt_open_lines(today)}
+        self._debt_add_penalties(lines)
+        return lines[self.partner_id.id]
+
+    def _debt_export_xlsx(self, today=None):
+        """The case file as XLSX bytes: customer contact data, every item, totals."""
+        self.ensure_one()
+        import openpyxl  # external dependency of the addon
+        from openpyxl.styles import Font
+
+        today = today or fields.Date.context_today(self)
+        rows = self._debt_export_rows(today)
+        currency = self.currency_id
+        partner = self.partner_id
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Case"
+        bold = Font(bold=True)
+        _ = self.env._
+        header = [
+            (_("Case"), self.name),
+            (_("Customer"), partner.name),
+            (_("Tax ID"), partner.vat or ""),
+            (_("Address"), partner._display_address(without_company=True).replace("\n", ", ")),
+            (_("Phone"), partner.phone or partner.mobile or ""),
+            (_("E-mail"), partner.email or ""),
+            (_("Creditor"), self.company_id.name),
+            (_("Stage"), self.stage_id.name or ""),
+            (_("Collection Agency"), self.agency_partner_id.name or ""),
+            (_("Handed Over On"), self.agency_date or ""),
+            (_("Agency Commission (%)"), self.agency_commission),
+            (_("Claim Number"), self.claim_number or ""),
+            (_("Claim Sent On"), self.claim_date or ""),
+            (_("Date of Export"), today),
+        ]
+        for label, value in header:
+            sheet.append([label, value])
+            sheet.cell(row=sheet.max_row, column=1).font = bold
+        sheet.append([])
+        columns = [
+            _("Invoice"), _("Invoice Date"), _("Due Date"), _("Days Late"), _("Amount"),
+            _("Paid"), _("Amount Due"), _("Penalties"), _("Disputed"),
+        ]
+        sheet.append(columns)
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        first = sheet.max_row + 1
+        for line in rows:
+            sheet.append([
+                line["number"], line["invoice_date"], line["date_maturity"], line["days_late"],
+                currency.round(line["amount"]), currency.round(line["paid"]),
+                currency.round(line["residual"]), currency.round(line["penalty"]),
+                _("Yes") if line["disputed"] else "",
+            ])
+        totals = [
+            currency.round(sum(line[key] for line in rows))
+            for key in ("amount", "paid", "residual", "penalty")
+        ]
+        sheet.append([_("Total"), None, None, None] + totals)
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        sheet.append([_("Total Claimed"), None, None, None, None, None,
+                      currency.round(totals[2] + totals[3])])
+        for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row):
+            for cell in row[1:3]:
+                cell.number_format = "DD.MM.YYYY"
+            for cell in row[4:8]:
+                cell.number_format = "#,##0.00"
+        sheet.column_dimensions["A"].width = 24
+        sheet.column_dimensions["B"].width = 40
+        stream = io.BytesIO()
+        book.save(stream)
+        return stream.getvalue()
+
+
+class DebtCollectionCaseHistory(models.Model):
+    """When a case entered a stage; entry actions run once per (case, stage)."""
+
+    _name = "debt.collection.case.history"
+    _description = "Collection Stage History"
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    stage_id = fields.Many2one("debt.collection.stage", required=True, ondelete="restrict")
+    date = fields.Date(required=True)
+    currency_id = fields.Many2one(related="case_id.currency_id")
+    overdue_amount = fields.Monetary(string="Overdue")
+    overdue_days = fields.Integer(string="Days Overdue")
+
+    _sql_constraints = [
+        ("case_stage_uniq", "unique(case_id, stage_id)", "A case enters each stage once."),
+    ]
+
+
+class DebtCollectionPromise(models.Model):
+    """A customer's promise to pay an amount by a date; pauses escalation until then."""
+
+    _name = "debt.collection.promise"
+    _description = "Promise to Pay"
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="case_id.currency_id")
+    date = fields.Date(string="Promised Date", required=True)
+    amount = fields.Monetary(string="Promised Amount", required=True)
+    receivable_at_promise = fields.Monetary(
+        string="Owed When Promised", readonly=True,
+        help="Total owed when the promise was made: the promise is kept when at least the "
+        "promised amount has been paid since.",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancel", "Replaced")],
+        default="open", required=True,
+    )
+    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user)
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        today = fields.Date.context_today(self)
+        for promise in promises:
+            if promise.date < today:
+                raise ValidationError(self.env._(
+                    "The promised date %(date)s of %(case)s is in the past: record the date the "
+                    "customer will pay.", date=promise.date, case=promise.case_id.name,
+                ))
+            older = promise.case_id.promise_ids.filtered(lambda p: p.state == "open" and p != promise)
+            older.write({"state": "cancel"})
+            position = self.env["debt.position"]._get_positions(
+                promise.partner_id, promise.company_id, today
+            )[promise.partner_id.id]
+            promise.receivable_at_promise = position["receivable"]
+            promise.case_id.message_post(body=self.env._(
+                "Promise to pay %(amount)s by %(date)s recorded.",
+                amount=promise.currency_id.format(promise.amount), date=promise.date,
+            ))
+        return promises
+
+    def _debt_check_due(self, positions, today):
+        """Settle the open promises whose date has passed: kept when the promised
+        amount was paid since, else broken (logged on the case). Return the broken."""
+        due = self.filtered(lambda p: p.state == "open" and p.date < today)
+        broken = self.browse()
+        for promise in due:
+            position = positions.get(promise.partner_id.id)
+            paid = promise.receivable_at_promise - (position["receivable"] if position else 0.0)
+            if float_compare(paid, promise.amount, precision_rounding=promise.currency_id.rounding) >= 0:
+                promise.state = "kept"
+            else:
+                broken |= promise
+        broken.write({"state": "broken"})
+        for promise in broken:
+            promise.case_id.message_post(body=self.env._(
+                "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
+                amount=promise.currency_id.format(promise.amount), date=promise.date,
+            ))
+        return broken
+
+
+class DebtCollectionDispute(models.Model):
+    """A customer disputes some invoices: they are not dunned while it is open."""
+
+    _name = "debt.collection.dispute"
+    _description = "Debt Dispute"
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    date = fields.Date(default=fields.Date.context_today, required=True)
+    reason = fields.Text(required=True)
+    move_ids = fields.Many2many("account.move", string="Disputed Invoices", required=True)
+    state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True)
+    resolution = fields.Text()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        for dispute in disputes:
+            wrong = dispute.move_ids.filtered(
+                lambda m: m.commercial_partner_id != dispute.partner_id or m.company_id != dispute.company_id
+            )
+            if wrong:
+                raise ValidationError(self.env._(
+                    "Invoices %(moves)s do not belong to %(partner)s in %(company)s: dispute only "
+                    "the customer's own invoices.", moves=", ".join(wrong.mapped("name")),
+                    partner=dispute.partner_id.display_name, company=dispute.company_id.name,
+                ))
+            if not dispute.move_ids:
+                raise ValidationError(self.env._("Choose the disputed invoices of %(case)s.", case=dispute.case_id.name))
+        disputes.move_ids.sudo().write({"debt_disputed": True})
+        for dispute in disputes:
+            dispute.case_id.message_post(body=self.env._(
+                "Dispute opened on %(moves)s: %(reason)s",
+                moves=", ".join(dispute.move_ids.mapped("name")), reason=dispute.reason,
+            ))
+        return disputes
+
+    def action_resolve(self):
+        self.write({"state": "resolved"})
+        still = self.search([("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]).move_ids
+        (self.move_ids - still).sudo().write({"debt_disputed": False})
+        for dispute in self:
+            dispute.case_id.message_post(body=self.env._(
+                "Dispute on %(moves)s resolved.", moves=", ".join(dispute.move_ids.mapped("name"))
+            ))
+        return True
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        # A payment that clears the overdue debt closes the case without waiting for the run.
+        lines = (partials.debit_move_id | partials.credit_move_id).filtered(
+            lambda l: l.account_type == "asset_receivable" and l.partner_id
+        )
+        if lines and not self.env.context.get("debt_no_case_refresh"):
+            self.env["debt.collection.case"]._debt_close_paid_partners(
+                set(lines.partner_id.commercial_partner_id.ids), set(lines.company_id.ids)
+            )
+        return partials
+
+
+class DebtDailyRun(models.AbstractModel):
+    _inherit = "debt.daily.run"
+
+    @api.model
+    def _debt_daily_steps(self):
+        return super()._debt_daily_steps() + [
+            (40, "cases", "debt.collection.case", "_debt_daily_collect")
+        ]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    debt_case_ids = fields.One2many("debt.collection.case", "partner_id", string="Collection Cases")
+
+    @api.model
+    def _debt_extra_block_reasons(self, partners, company):
+        reasons = super()._debt_extra_block_reasons(partners, company) or {}
+        cases = self.env["debt.collection.case"].sudo().search([
+            ("state", "=", "open"), ("block_service", "=", True), ("company_id", "=", company.id),
+            ("partner_id", "in", partners.commercial_partner_id.ids),
+        ])
+        for case in cases:
+            reasons.setdefault(case.partner_id.id, []).append(self.env._(
+                "collection case %(case)s is at stage %(stage)s",
+                case=case.name, stage=case.stage_id.name,
+            ))
+        return reasons

@@ -1,0 +1,255 @@
+"""Payment-discipline score per customer and company, recomputed by the daily run."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.score import DueItem, compute_score
+
+GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+WINDOW_DAYS = 730  # the last 24 months
+
+
+class DebtPartnerScore(models.Model):
+    """Score 0-100 and grade A-D of a commercial partner in a company, from the last
+    24 months of due lines, broken promises and defaulted plans."""
+
+    _name = "debt.partner.score"
+    _description = "Customer Payment Discipline"
+    _order = "company_id, score, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    score = fields.Integer(help="0 (worst) to 100 (best); empty without due invoices.")
+    grade = fields.Selection(GRADES)
+    on_time_share = fields.Float(string="Paid on Time (%)", digits=(5, 2))
+    weighted_days_late = fields.Float(string="Average Days Late", digits=(8, 2))
+    overdue_days = fields.Integer(string="Days Overdue Now")
+    item_count = fields.Integer(string="Invoices Due")
+    broken_promises = fields.Integer()
+    defaulted_plans = fields.Integer()
+    computed_on = fields.Date()
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)",
+         "A customer has one discipline score per company."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Gathering
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_score_items(self, partner_ids, company, today):
+        """Due lines of the window with their full-payment date, per commercial partner:
+        one query for any number of partners."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT rp.commercial_partner_id, aml.balance, aml.date_maturity,
+                   CASE WHEN aml.reconciled OR aml.amount_residual = 0
+                        THEN (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
+                               WHERE apr.debit_move_id = aml.id)
+                   END
+              FROM account_move_line aml
+              JOIN res_partner rp ON rp.id = aml.partner_id
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN account_move move ON move.id = aml.move_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable'
+               AND move.move_type = 'out_invoice'
+               AND aml.balance > 0
+               AND aml.date_maturity >= %(since)s
+               AND rp.commercial_partner_id = ANY(%(partners)s)
+            """,
+            company=company.id, since=today - timedelta(days=WINDOW_DAYS),
+            partners=list(partner_ids),
+        ))
+        items = {pid: [] for pid in partner_ids}
+        for pid, amount, due, paid in self.env.cr.fetchall():
+            items[pid].append(DueItem(amount, due, paid))
+        return items
+
+    @api.model
+    def _debt_score_events(self, partner_ids, company, today):
+        """Broken promises and defaulted plans of the window, per partner."""
+        since = today - timedelta(days=WINDOW_DAYS)
+        events = {pid: {"broken_promises": 0, "defaulted_plans": 0} for pid in partner_ids}
+        Promise = self.env["debt.collection.promise"].sudo()
+        for partner, count in Promise._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", list(partner_ids)),
+             ("state", "=", "broken"), ("date", ">=", since)],
+            ["partner_id"], ["__count"],
+        ):
+            events[partner.id]["broken_promises"] = count
+        Plan = self.env["debt.installment.plan"].sudo()
+        for partner, count in Plan._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", list(partner_ids)),
+             ("state", "=", "defaulted"), ("defaulted_date", ">=", since)],
+            ["partner_id"], ["__count"],
+        ):
+            events[partner.id]["defaulted_plans"] = count
+        return events
+
+    # ------------------------------------------------------------------
+    # Daily step
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_daily_score(self, partners, company, today):
+        """Recompute and upsert the scores of a batch (idempotent for the date)."""
+        partner_ids = partners.ids
+        items = self._debt_score_items(partner_ids, company, today)
+        events = self._debt_score_events(partner_ids, company, today)
+        rows = []
+        for pid in partner_ids:
+            ev = events[pid]
+            result = compute_score(items[pid], today, ev["broken_promises"], ev["defaulted_plans"])
+            rows.append((
+                pid, result.score, result.grade or None, result.on_time_share * 100,
+                result.weighted_days_late, result.overdue_days, result.items,
+                ev["broken_promises"], ev["defaulted_plans"],
+            ))
+        if not rows:
+            return
+        self.flush_model()
+        cols = list(zip(*rows))
+        now = self.env.cr.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO debt_partner_score
+                   (partner_id, company_id, score, grade, on_time_share, weighted_days_late,
+                    overdue_days, item_count, broken_promises, defaulted_plans, computed_on,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT p, %(company)s, s, g, ot, wd, od, ic, bp, dp, %(today)s,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(p)s::int[], %(s)s::int[], %(g)s::varchar[], %(ot)s::float8[],
+                          %(wd)s::float8[], %(od)s::int[], %(ic)s::int[], %(bp)s::int[],
+                          %(dp)s::int[]) AS t(p, s, g, ot, wd, od, ic, bp, dp)
+            ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET score = EXCLUDED.score, grade = EXCLUDED.grade,
+                   on_time_share = EXCLUDED.on_time_share,
+                   weighted_days_late = EXCLUDED.weighted_days_late,
+                   overdue_days = EXCLUDED.overdue_days, item_count = EXCLUDED.item_count,
+                   broken_promises = EXCLUDED.broken_promises,
+                   defaulted_plans = EXCLUDED.defaulted_plans,
+                   computed_on = EXCLUDED.computed_on,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            """,
+            company=company.id, today=today, uid=self.env.uid, now=now,
+            p=list(cols[0]), s=list(cols[1]), g=list(cols[2]), ot=list(cols[3]),
+            wd=list(cols[4]), od=list(cols[5]), ic=list(cols[6]), bp=list(cols[7]),
+            dp=list(cols[8]),
+        ))
+        self.invalidate_model()
+        self.env["res.partner"].invalidate_model(["debt_score", "debt_grade"])
+
+    @api.model
+    def _debt_daily_candidates(self, company, today, code):
+        """Every customer with a due line in the window."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT DISTINCT rp.commercial_partner_id
+              FROM account_move_line aml
+              JOIN res_partner rp ON rp.id = aml.partner_id
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE aml.company_id = %s AND aml.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable' AND aml.balance > 0
+               AND aml.date_maturity >= %s
+            """,
+            company.id, today - timedelta(days=WINDOW_DAYS),
+        ))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+
+class DebtDailyRun(models.AbstractModel):
+    _inherit = "debt.daily.run"
+
+    @api.model
+    def _debt_daily_steps(self):
+        return super()._debt_daily_steps() + [
+            (50, "scores", "debt.partner.score", "_debt_daily_score")
+        ]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    debt_score = fields.Integer(
+        string="Payment Discipline", compute="_compute_debt_score",
+        help="0 (worst) to 100 (best), from the last 24 months; recomputed daily.",
+    )
+    debt_grade = fields.Selection(
+        GRADES, string="Discipline Grade", compute="_compute_debt_score",
+        search="_search_debt_grade",
+    )
+
+    def _compute_debt_score(self):
+        scores = {
+            rec.partner_id.id: rec
+            for rec in self.env["debt.partner.score"].sudo().search([
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ])
+        }
+        for partner in self:
+            rec = scores.get(partner.commercial_partner_id.id)
+            partner.debt_score = rec.score if rec else 0
+            partner.debt_grade = rec.grade if rec else False
+
+    def _search_debt_grade(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        values = [value] if isinstance(value, str) or value is False else list(value)
+        partner_ids = self.env["debt.partner.score"].sudo().search([
+            ("company_id", "=", self.env.company.id), ("grade", "in", values),
+        ]).partner_id.ids
+        positive = operator in ("=", "in")
+        return [("commercial_partner_id", "in" if positive else "not in", partner_ids)]
+
+    @api.model
+    def _debt_block_policies(self, company):
+        """Company grade rules raise the required prepayment of C and D customers."""
+        policies = super()._debt_block_policies(company)
+        if not company.debt_grade_rules or not policies:
+            return policies
+        rules = {"C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment}
+        grades = self.env["debt.partner.score"].sudo().search_read(
+            [("company_id", "=", company.id), ("partner_id", "in", list(policies)),
+             ("grade", "in", list(rules))],
+            ["partner_id", "grade"],
+        )
+        for row in grades:
+            policy = policies[row["partner_id"][0]]
+            if policy["mode"] != "never":
+                policy["prepayment_percent"] = max(policy["prepayment_percent"], rules[row["grade"]])
+        return policies
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    debt_grade_rules = fields.Boolean(
+        string="Prepayment by Discipline Grade",
+        help="Require a prepayment from customers with a poor payment-discipline grade.",
+    )
+    debt_grade_c_prepayment = fields.Float(string="Prepayment for Grade C (%)", default=50.0)
+    debt_grade_d_prepayment = fields.Float(string="Prepayment for Grade D (%)", default=100.0)
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    debt_grade_rules = fields.Boolean(related="company_id.debt_grade_rules", readonly=False)
+    debt_grade_c_prepayment = fields.Float(
+        related="company_id.debt_grade_c_prepayment", readonly=False
+    )
+    debt_grade_d_prepayment = fields.Float(
+        related="company_id.debt_grade_d_prepayment", readonly=False
+    )

@@ -1,0 +1,514 @@
+"""Accrued penalties per overdue due line, recomputed from scratch by the daily run,
+and the log of what was invoiced or waived (so that no day is ever charged twice)."""
+
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date
+
+from ..tools.penalty import PenaltyError, PenaltyRateMissing, compute_penalty
+
+_logger = logging.getLogger(__name__)
+
+# Fields the daily run owns on debt.penalty: compared before writing so that a rerun
+# on the same date writes nothing.
+COMPUTED_FIELDS = (
+    "partner_id", "move_id", "policy_id", "kind", "date_maturity", "principal", "residual",
+    "computed_to", "settled_to", "amount_accrued", "amount_waived_open", "amount_open",
+    "amount_invoiced", "amount_waived", "provisional", "note", "breakdown", "paid", "state",
+)
+
+
+class DebtPenalty(models.Model):
+    """Penalty or art. 395 interest of one receivable due line (an invoice or one of its
+    installments), for the days not yet invoiced or waived."""
+
+    _name = "debt.penalty"
+    _description = "Accrued Penalty"
+    _order = "date_maturity, id"
+    _rec_name = "move_line_id"
+
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Due Line", required=True, ondelete="cascade",
+        index=True, readonly=True,
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, ondelete="cascade", index=True,
+        readonly=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("debt.penalty.policy", string="Policy", readonly=True)
+    kind = fields.Selection(
+        [("contract", "Contractual penalty"), ("key_rate", "Interest (art. 395)")],
+        readonly=True,
+    )
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    principal = fields.Monetary(readonly=True, help="Amount of the due line.")
+    residual = fields.Monetary(string="Unpaid", readonly=True)
+    computed_to = fields.Date(
+        string="Computed Up To", readonly=True,
+        help="Last day counted in the accrued amount.",
+    )
+    settled_to = fields.Date(
+        string="Invoiced Up To", readonly=True,
+        help="Days up to this date were invoiced or waived; accrual continues after it.",
+    )
+    amount_accrued = fields.Monetary(
+        string="Accrued", readonly=True,
+        help="Penalty for the days after the invoiced date, after the cap.",
+    )
+    amount_waived_open = fields.Monetary(
+        string="Waived (Not Invoiced)", readonly=True,
+        help="Part of the accrued amount waived by a manager.",
+    )
+    amount_open = fields.Monetary(
+        string="To Invoice", readonly=True, help="Accrued, not yet invoiced nor waived."
+    )
+    amount_invoiced = fields.Monetary(string="Invoiced", readonly=True)
+    amount_waived = fields.Monetary(string="Waived", readonly=True)
+    provisional = fields.Boolean(
+        readonly=True,
+        help="Key rates are not known up to today: the amount stops at the 'known up to' "
+        "date and will grow once the table is updated.",
+    )
+    note = fields.Char(readonly=True)
+    breakdown = fields.Json(readonly=True)
+    breakdown_html = fields.Html(
+        string="Calculation", compute="_compute_breakdown_html", sanitize=False
+    )
+    paid = fields.Boolean(
+        string="Debt Paid", readonly=True, help="The due line is paid: the penalty no longer grows."
+    )
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("stopped", "Debt paid, penalty open"),
+            ("done", "Settled"),
+        ],
+        default="running", readonly=True, index=True,
+    )
+    invoice_prepared = fields.Boolean(
+        string="Prepared for Invoicing", readonly=True, copy=False,
+        help="A collector prepared a penalty invoice; a manager confirms it.",
+    )
+    invoice_prepared_uid = fields.Many2one("res.users", string="Prepared By", readonly=True)
+    settlement_ids = fields.One2many("debt.penalty.settlement", "penalty_id", readonly=True)
+
+    _sql_constraints = [
+        ("move_line_uniq", "unique(move_line_id)", "A due line has one penalty record."),
+    ]
+
+    @api.depends("move_line_id")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = rec.move_id.name or ""
+
+    @api.depends("breakdown", "kind")
+    def _compute_breakdown_html(self):
+        for rec in self:
+            rec.breakdown_html = rec._debt_breakdown_table()
+
+    # ------------------------------------------------------------------ display
+    def _debt_breakdown_table(self):
+        """HTML table of the stored breakdown: what the customer is shown and claimed."""
+        self.ensure_one()
+        data = self.breakdown or {}
+        periods = data.get("periods") or []
+        if not periods and not self.note:
+            return False
+        _ = self.env._
+        currency = self.currency_id
+        key_rate = self.kind == "key_rate"
+        head = [_("From"), _("To"), _("Days"), _("Base")]
+        head += [_("Rate, % per year"), _("Days in year")] if key_rate else [_("Rate, % per day")]
+        head.append(_("Amount"))
+        rows = []
+        for p in periods:
+            cells = [
+                format_date(self.env, p["date_from"]), format_date(self.env, p["date_to"]),
+                str(p["days"]), format_amount(self.env, p["base"], currency),
+                f"{p['rate']:.2f}" if key_rate else f"{p['rate']:g}",
+            ]
+            if key_rate:
+                cells.append(str(p["days_in_year"]))
+            cells.append(format_amount(self.env, p["amount"], currency))
+            rows.append(cells)
+        html = Markup('<table class="table table-sm o_debt_penalty_breakdown"><thead><tr>')
+        html += Markup("").join(Markup("<th>%s</th>") % h for h in head)
+        html += Markup("</tr></thead><tbody>")
+        for cells in rows:
+            html += Markup("<tr>") + Markup("").join(Markup("<td>%s</td>") % c for c in cells)
+            html += Markup("</tr>")
+        html += Markup("</tbody></table>")
+        footer = []
+        if data.get("cap") is not None and data.get("subtotal", 0) > data.get("total", 0):
+            footer.append(_(
+                "Sum of periods %(subtotal)s, capped at %(cap)s (%(percent)s%% of the principal).",
+                subtotal=format_amount(self.env, data["subtotal"], currency),
+                cap=format_amount(self.env, data["cap"], currency),
+                percent=data.get("cap_percent"),
+            ))
+        if self.settled_to:
+            footer.append(_("Days up to %(date)s were invoiced or waived.",
+                            date=format_date(self.env, self.settled_to)))
+        if self.provisional:
+            footer.append(_(
+                "Provisional: key rates are known only up to %(date)s.",
+                date=format_date(self.env, self.company_id.debt_key_rate_known_until),
+            ))
+        if self.note:
+            footer.append(self.note)
+        for line in footer:
+            html += Markup("<p>%s</p>") % escape(line)
+        return html
+
+    # ------------------------------------------------------------------ computation
+    @api.model
+    def _debt_gather(self, company, partner_ids=None, line_ids=None, today=None):
+        """Inputs of the computation for a batch, in a constant number of queries.
+
+        Lines: overdue receivable due lines of ``company`` (of ``partner_ids`` or the
+        given ``line_ids``) that are unpaid, or paid but whose penalty is not settled.
+        Penalty invoices themselves bear no penalty.
+        """
+        self.env["account.move.line"].flush_model([
+            "amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id",
+            "balance", "account_id", "move_id", "company_id",
+        ])
+        self.env["account.move"].flush_model(["debt_penalty_invoice"])
+        self.env["account.partial.reconcile"].flush_model()
+        self.flush_model()
+        self.env["debt.penalty.settlement"].flush_model()
+        filters = [
+            SQL("aml.company_id = %s", company.id),
+            SQL("aml.parent_state = 'posted'"),
+            SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"),
+            SQL("aml.balance > 0"),
+            SQL("aml.date_maturity < %s", today),
+            SQL("move.debt_penalty_invoice IS NOT TRUE"),
+        ]
+        if partner_ids is not None:
+            filters.append(SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        if line_ids is not None:
+            filters.append(SQL("aml.id = ANY(%s)", list(line_ids)))
+        else:
+            filters.append(SQL(
+                "(aml.reconciled IS NOT TRUE OR pen.id IS NOT NULL AND pen.state != 'done')"
+            ))
+        self.env.cr.execute(SQL(
+            """
+            SELECT aml.id, aml.move_id, rp.commercial_partner_id, aml.date_maturity,
+                   aml.balance, aml.amount_residual, aml.reconciled, pen.id
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN res_partner rp ON rp.id = aml.partner_id
+         LEFT JOIN debt_penalty pen ON pen.move_line_id = aml.id
+             WHERE %s
+          ORDER BY aml.id
+            """,
+            SQL(" AND ").join(filters),
+        ))
+        lines = [
+            dict(zip(("id", "move_id", "partner_id", "date_maturity", "balance", "residual",
+                      "reconciled", "penalty_id"), row))
+            for row in self.env.cr.fetchall()
+        ]
+        ids = [line["id"] for line in lines]
+        payments = defaultdict(list)
+        settlements = defaultdict(list)
+        if ids:
+            self.env.cr.execute(SQL(
+                """
+                SELECT debit_move_id, max_date, amount FROM account_partial_reconcile
+                 WHERE debit_move_id = ANY(%s) ORDER BY max_date, id
+                """,
+                ids,
+            ))
+            for line_id, pay_date, amount in self.env.cr.fetchall():
+                payments[line_id].append((pay_date, f"{amount:.2f}"))
+            penalty_ids = [line["penalty_id"] for line in lines if line["penalty_id"]]
+            if penalty_ids:
+                self.env.cr.execute(SQL(
+                    """
+                    SELECT s.penalty_id, s.kind, s.closes_period, s.date_to, s.amount,
+                           pen.policy_id
+                      FROM debt_penalty_settlement s
+                      JOIN debt_penalty pen ON pen.id = s.penalty_id
+                     WHERE s.penalty_id = ANY(%s)
+                    """,
+                    penalty_ids,
+                ))
+                for row in self.env.cr.fetchall():
+                    settlements[row[0]].append(row)
+        return lines, payments, settlements
+
+    @api.model
+    def _debt_compute(self, company, today, lines, payments, settlements, strict=False):
+        """Compute each gathered line; return ``{line_id: values}`` (values of
+        debt.penalty plus ``"result"``, the pure result, or None when no policy applies).
+
+        ``strict``: a day past the known key rates raises a UserError (claims, direct
+        computation) instead of stopping at the known date with a provisional flag.
+        """
+        Partner = self.env["res.partner"]
+        partner_ids = {line["partner_id"] for line in lines}
+        policies = Partner.browse(partner_ids)._debt_effective_penalty_policy(company)
+        # A debt that was already charged keeps its kind: never both on one debt.
+        locked = {pid: rows[0][5] for pid, rows in settlements.items() if rows and rows[0][5]}
+        Policy = self.env["debt.penalty.policy"].with_context(active_test=False)
+        rates = None
+        known_until = company.debt_key_rate_known_until
+        currency = company.currency_id
+        out = {}
+        for line in lines:
+            policy = (
+                Policy.browse(locked[line["penalty_id"]]) if line["penalty_id"] in locked
+                else policies.get(line["partner_id"])
+            )
+            if not policy or policy.kind not in ("contract", "key_rate"):
+                out[line["id"]] = None
+                continue
+            rows = settlements.get(line["penalty_id"], [])
+            settled_to = max((r[3] for r in rows if r[2]), default=None)
+            consumed = sum(
+                (Decimal(f"{r[4]:.2f}") for r in rows if settled_to and r[3] <= settled_to),
+                Decimal(0),
+            )
+            waived_open = sum(
+                (Decimal(f"{r[4]:.2f}") for r in rows
+                 if r[1] == "waiver" and not r[2] and (not settled_to or r[3] > settled_to)),
+                Decimal(0),
+            )
+            invoiced = sum((r[4] for r in rows if r[1] == "invoice"), 0.0)
+            waived = sum((r[4] for r in rows if r[1] == "waiver"), 0.0)
+            date_to = today
+            provisional = False
+            kwargs = {}
+            if policy.kind == "key_rate":
+                if rates is None:
+                    rates = self.env["debt.key.rate"]._debt_rate_table()
+                kwargs = {"rates": rates, "known_until": known_until}
+                if not strict and known_until and date_to > known_until:
+                    date_to = known_until
+                    provisional = True
+            note = False
+            try:
+                result = compute_penalty(
+                    principal=f"{line['balance']:.2f}",
+                    due_date=line["date_maturity"],
+                    payments=payments.get(line["id"], []),
+                    date_to=date_to,
+                    kind=policy.kind,
+                    from_date=settled_to,
+                    already_charged=consumed,
+                    **policy._debt_params(),
+                    **kwargs,
+                )
+            except PenaltyRateMissing as exc:
+                if strict:
+                    raise UserError(self.env._(
+                        "Cannot compute the interest of %(invoice)s up to %(date)s: %(error)s "
+                        "(Debt Control > Configuration > Key Rates).",
+                        invoice=self.env["account.move"].browse(line["move_id"]).display_name,
+                        date=format_date(self.env, today), error=str(exc),
+                    )) from exc
+                result, note = None, str(exc)
+            except PenaltyError as exc:
+                result, note = None, str(exc)
+            periods = list(result.periods) if result else []
+            accrued = result.total if result else Decimal(0)
+            amount_open = max(accrued - waived_open, Decimal(0))
+            paid = bool(line["reconciled"])
+            if paid and periods:
+                computed_to = periods[-1].date_to
+            elif paid:
+                computed_to = settled_to or line["date_maturity"]
+            else:
+                computed_to = date_to
+            state = "running"
+            if paid:
+                state = "stopped" if amount_open > 0 or provisional else "done"
+            out[line["id"]] = {
+                "result": result,
+                "move_line_id": line["id"],
+                "move_id": line["move_id"],
+                "partner_id": line["partner_id"],
+                "company_id": company.id,
+                "policy_id": policy.id,
+                "kind": policy.kind,
+                "date_maturity": line["date_maturity"],
+                "principal": currency.round(line["balance"]),
+                "residual": currency.round(line["residual"]),
+                "computed_to": computed_to,
+                "settled_to": settled_to or False,
+                "amount_accrued": currency.round(float(accrued)),
+                "amount_waived_open": currency.round(float(min(waived_open, accrued))),
+                "amount_open": currency.round(float(amount_open)),
+                "amount_invoiced": currency.round(invoiced),
+                "amount_waived": currency.round(waived),
+                "provisional": provisional,
+                "note": note or False,
+                "breakdown": self._debt_breakdown_json(result, policy),
+                "paid": paid,
+                "state": state,
+            }
+        return out
+
+    @api.model
+    def _debt_breakdown_json(self, result, policy):
+        if not result:
+            return False
+        return {
+            "periods": [
+                {
+                    "date_from": p.date_from.isoformat(),
+                    "date_to": p.date_to.isoformat(),
+                    "days": p.days,
+                    "base": float(p.base),
+                    "rate": float(p.rate),
+                    "days_in_year": p.days_in_year,
+                    "amount": float(p.amount),
+                }
+                for p in result.periods
+            ],
+            "subtotal": float(result.subtotal),
+            "cap": float(result.cap_amount) if result.cap_amount is not None else None,
+            "cap_percent": policy.cap_percent if result.cap_amount is not None else None,
+            "total": float(result.total),
+        }
+
+    @api.model
+    def _debt_accrue(self, company, today, partner_ids=None, line_ids=None):
+        """Recompute and store the penalties of a batch (idempotent for ``today``).
+        Return the debt.penalty records touched."""
+        lines, payments, settlements = self._debt_gather(company, partner_ids, line_ids, today)
+        computed = self._debt_compute(company, today, lines, payments, settlements)
+        Penalty = self.sudo()
+        existing = Penalty.browse([line["penalty_id"] for line in lines if line["penalty_id"]])
+        by_line = {pen.move_line_id.id: pen for pen in existing}
+        to_create, to_unlink = [], Penalty.browse()
+        touched = Penalty.browse()
+        for line in lines:
+            vals = computed[line["id"]]
+            pen = by_line.get(line["id"])
+            if vals is None or (not vals["result"] and not vals["note"] and not settlements.get(line["penalty_id"])):
+                if pen and not settlements.get(line["penalty_id"]):
+                    to_unlink |= pen
+                continue
+            vals = {k: v for k, v in vals.items() if k != "result"}
+            if not pen:
+                if vals["breakdown"] and vals["breakdown"]["periods"] or vals["note"]:
+                    to_create.append(vals)
+                continue
+            changes = {
+                fname: vals[fname] for fname in COMPUTED_FIELDS
+                if pen._debt_value(fname) != vals[fname]
+            }
+            if changes:
+                pen.write(changes)
+            touched |= pen
+        if to_unlink:
+            to_unlink.unlink()
+        if to_create:
+            touched |= Penalty.create(to_create)
+        if any(vals and vals["provisional"] for vals in computed.values()):
+            company._debt_key_rate_notify(today)
+        return touched
+
+    def _debt_value(self, fname):
+        value = self[fname]
+        if isinstance(value, models.BaseModel):
+            return value.id
+        if self._fields[fname].type == "monetary":
+            return self.currency_id.round(value)
+        return value
+
+    def _debt_invoice_line_label(self):
+        self.ensure_one()
+        periods = (self.breakdown or {}).get("periods") or []
+        values = {
+            "invoice": self.move_id.name,
+            "due": format_date(self.env, self.date_maturity),
+            "from": format_date(self.env, periods[0]["date_from"]) if periods else "",
+            "to": format_date(self.env, self.computed_to),
+        }
+        if self.kind == "key_rate":
+            return self.env._(
+                "Interest under art. 395 of the Civil Code on %(invoice)s (due %(due)s) "
+                "for %(from)s - %(to)s", **values
+            )
+        return self.env._(
+            "Contractual penalty for late payment of %(invoice)s (due %(due)s) "
+            "for %(from)s - %(to)s", **values
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_open_invoice_wizard(self):
+        partners = self.partner_id
+        if len(partners) > 1:
+            raise UserError(self.env._(
+                "Select the penalties of one customer to invoice them (selected: %(names)s).",
+                names=", ".join(partners.mapped("display_name")),
+            ))
+        return self.env["debt.penalty.invoice.wizard"]._debt_action_open(self)
+
+    def action_open_waive_wizard(self):
+        return self.env["debt.penalty.waive.wizard"]._debt_action_open(self)
+
+
+class DebtPenaltySettlement(models.Model):
+    """Days and amounts of a due line's penalty that were invoiced or waived. Invoiced
+    days are closed for good: a unique key forbids closing the same date twice."""
+
+    _name = "debt.penalty.settlement"
+    _description = "Invoiced or Waived Penalty"
+    _order = "date_to desc, id desc"
+
+    penalty_id = fields.Many2one("debt.penalty", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="penalty_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="penalty_id.partner_id", store=True)
+    currency_id = fields.Many2one(related="penalty_id.currency_id")
+    kind = fields.Selection(
+        [("invoice", "Invoiced"), ("waiver", "Waived")], required=True
+    )
+    closes_period = fields.Boolean(
+        help="The days up to 'To' are settled; accrual continues after them."
+    )
+    date_from = fields.Date(string="From")
+    date_to = fields.Date(string="To", required=True)
+    amount = fields.Monetary(required=True)
+    invoice_id = fields.Many2one("account.move", string="Penalty Invoice", ondelete="cascade", index=True)
+    reason = fields.Text()
+    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "A settled penalty amount must be positive."),
+    ]
+
+    def init(self):
+        # Never twice: one closing of a due line's penalty per date.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS debt_penalty_settlement_close_uniq
+                ON debt_penalty_settlement (penalty_id, date_to) WHERE closes_period
+            """
+        )
+
+
+class DebtDailyRun(models.AbstractModel):
+    _inherit = "debt.daily.run"
+
+    @api.model
+    def _debt_daily_steps(self):
+        return super()._debt_daily_steps() + [
+            (20, "penalties", "account.move.line", "_debt_daily_accrue")
+        ]

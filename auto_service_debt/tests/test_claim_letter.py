@@ -1,0 +1,387 @@
+import subprocess
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+CLAIM_DAY = date(2025, 8, 15)
+
+
+def pdf_text(pdf):
+    """Text of a PDF as one line: no-break spaces (thousands separator in Russian)
+    become spaces and line breaks collapse, so amounts and phrases match whole."""
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(out.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@tagged("post_install", "-at_install")
+class TestClaimLetter(AccountTestInvoicingCommon):
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        rub = cls.env.ref("base.RUB")
+        rub.active = True
+        return cls._create_company(
+            name="ООО «Гараж-Тест»", currency_id=rub.id, country_id=cls.env.ref("base.ru").id,
+            street="ул. Моторная, д. 1", city="Москва", zip="101000",
+            vat="7701234567", company_registry="1027700000001",
+            **kwargs,
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        # The test user sets up policies like the shop's owner does.
+        cls.env.user.groups_id += cls.env.ref("auto_service_debt.group_debt_manager")
+        cls.env.ref("base.lang_ru").active = True
+        cls.env.ref("base.lang_en").active = True
+        cls.company.write({
+            "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
+            "debt_claim_signatory_name": "Петров П. П.",
+            "debt_claim_signatory_title": "Генеральный директор",
+        })
+        cls.company.partner_id.debt_kpp = "770101001"
+        bank = cls.env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225"})
+        cls.env["res.partner.bank"].create({
+            "partner_id": cls.company.partner_id.id, "bank_id": bank.id,
+            "acc_number": "40702810900000012345", "company_id": cls.company.id,
+            "allow_out_payment": True,
+        })
+        cls.key_rate_policy = cls.env.ref("auto_service_debt.debt_penalty_policy_key_rate")
+        cls.contract_policy = cls.env["debt.penalty.policy"].create({
+            "name": "Неустойка 0,1 %", "kind": "contract", "daily_percent": 0.1,
+            "company_id": cls.company.id,
+        })
+        brand = cls.env["fleet.vehicle.model.brand"].create({"name": "Lada"})
+        model = cls.env["fleet.vehicle.model"].create({"name": "Vesta", "brand_id": brand.id})
+        cls.person = cls.env["res.partner"].create({
+            "name": "Иванов Сергей Петрович", "lang": "ru_RU", "is_company": False,
+            "street": "ул. Тверская, д. 12, кв. 5", "city": "Москва",
+            "country_id": cls.env.ref("base.ru").id,
+        })
+        cls.firm = cls.env["res.partner"].create({
+            "name": "ООО «ТрансЛогистик»", "lang": "ru_RU", "is_company": True,
+            "street": "ул. Промышленная, д. 3", "city": "Подольск", "vat": "5036000000",
+            "debt_kpp": "503601001", "country_id": cls.env.ref("base.ru").id,
+        })
+        cls.firm.with_company(cls.company).write({
+            "debt_penalty_policy_id": cls.contract_policy.id,
+            "debt_penalty_clause_signed": True,
+            "debt_penalty_contract_ref": "Договор № 15/2025 от 10.01.2025",
+        })
+        cls.person.with_company(cls.company).debt_penalty_policy_id = cls.key_rate_policy
+        cls.car = cls.env["fleet.vehicle"].create({
+            "model_id": model.id, "license_plate": "А123ВС777", "vin_sn": "XTA21700080012345",
+            "debt_customer_id": cls.person.id, "debt_owner_id": cls.person.id,
+            "company_id": cls.company.id,
+        })
+        cls.truck = cls.env["fleet.vehicle"].create({
+            "model_id": model.id, "license_plate": "В456ОР750", "vin_sn": "Z94CB41AAGR123456",
+            "debt_customer_id": cls.firm.id, "debt_owner_id": cls.firm.id,
+            "company_id": cls.company.id,
+        })
+        cls.service = cls.env["product.product"].create({
+            "name": "Ремонтные работы", "type": "service", "invoice_policy": "order",
+            "taxes_id": [Command.clear()],
+        })
+        # Individual: art. 395 interest. One invoice from a work order, one partly paid.
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.person.id, "debt_vehicle_id": cls.car.id,
+            "date_order": "2025-06-15 10:00:00",
+            "order_line": [Command.create({
+                "product_id": cls.service.id, "product_uom_qty": 1, "price_unit": 10000.0,
+                "tax_id": [Command.clear()],
+            })],
+        })
+        cls.order.action_confirm()
+        cls.order.date_order = "2025-06-15 10:00:00"
+        cls.inv_a = cls.order._create_invoices()
+        cls.inv_a.write({"invoice_date": date(2025, 6, 20), "invoice_date_due": date(2025, 6, 30)})
+        cls.inv_a.action_post()
+        cls.inv_b = cls._invoice(cls.person, 25500.0, date(2025, 7, 10), date(2025, 7, 20), cls.car)
+        cls._pay(cls.inv_b, 5500.0, date(2025, 7, 25))
+        # Company: contractual penalty 0.1 % per day.
+        cls.inv_c = cls._invoice(cls.firm, 150000.0, date(2025, 7, 5), date(2025, 7, 15), cls.truck)
+        cls.inv_d = cls._invoice(cls.firm, 48300.50, date(2025, 7, 22), date(2025, 8, 1), cls.truck)
+        # Not yet due on the claim day: not claimed.
+        cls.inv_e = cls._invoice(cls.firm, 7000.0, date(2025, 8, 10), date(2025, 8, 20), cls.truck)
+        Case = cls.env["debt.collection.case"].with_context(debt_no_entry_actions=True)
+        cls.case_person = Case.create({"partner_id": cls.person.id, "company_id": cls.company.id})
+        cls.case_firm = Case.create({"partner_id": cls.firm.id, "company_id": cls.company.id})
+        cls.collector = new_test_user(
+            cls.env, login="claim_collector", company_id=cls.company.id,
+            groups="base.group_user,auto_service_debt.group_debt_collector,account.group_account_invoice",
+        )
+        cls.viewer = new_test_user(
+            cls.env, login="claim_viewer", company_id=cls.company.id,
+            groups="base.group_user,auto_service_debt.group_debt_user",
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, inv_date, due, vehicle):
+        move = cls.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "company_id": cls.company.id,
+            "invoice_date": inv_date, "invoice_date_due": due, "debt_vehicle_id": vehicle.id,
+            "invoice_line_ids": [Command.create({
+                "product_id": cls.service.id, "quantity": 1, "price_unit": amount,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, move, amount, pay_date):
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": amount, "payment_date": pay_date}).action_create_payments()
+
+    def _render(self, claim):
+        pdf, kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf("auto_service_debt.action_report_claim_letter", claim.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = pdf_text(pdf)
+        return text
+
+    def _print(self, case, user=None):
+        case = case.with_user(user) if user else case
+        action = case.action_debt_print_claim()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_name"], "auto_service_debt.report_claim_letter")
+        return self.env["debt.claim"].browse(action["context"]["active_ids"])
+
+    # ------------------------------------------------------------------
+    @freeze_time(CLAIM_DAY)
+    def test_individual_claim_values_and_pdf(self):
+        claim = self._print(self.case_person, self.collector)
+        values = claim._get_claim_letter_values()
+        self.assertEqual([i["number"] for i in values["items"]], [self.inv_a.name, self.inv_b.name])
+        self.assertEqual([i["left"] for i in values["items"]], [10000.00, 20000.00])
+        self.assertEqual([i["paid"] for i in values["items"]], [0.00, 5500.00])
+        self.assertEqual([i["days_late"] for i in values["items"]], [46, 26])
+        # art. 395 by hand: key rate 20 % to 27 Jul 2025, 18 % from 28 Jul; the payment of
+        # 25 Jul counts at the old base, the base falls on 26 Jul.
+        periods = [
+            [(p["date_from"], p["date_to"], p["days"], p["base"], p["amount"]) for p in block["periods"]]
+            for block in values["annex"]
+        ]
+        self.assertEqual(periods, [
+            [(date(2025, 7, 1), date(2025, 7, 27), 27, 10000.00, 147.95),
+             (date(2025, 7, 28), date(2025, 8, 15), 19, 10000.00, 93.70)],
+            [(date(2025, 7, 21), date(2025, 7, 25), 5, 25500.00, 69.86),
+             (date(2025, 7, 26), date(2025, 7, 27), 2, 20000.00, 21.92),
+             (date(2025, 7, 28), date(2025, 8, 15), 19, 20000.00, 187.40)],
+        ])
+        self.assertEqual(values["totals"], {"principal": 30000.00, "penalties": 520.83, "total": 30520.83})
+        self.assertEqual(values["deadline"], date(2025, 8, 25))
+        self.assertEqual(values["legal"]["articles"], ["309", "310", "395"])
+        self.assertEqual(values["basis"]["orders"][0]["number"], self.order.name)
+        self.assertEqual(values["basis"]["vehicles"][0]["vin"], "XTA21700080012345")
+        self.assertEqual(values["payment"]["acc_number"], "40702810900000012345")
+
+        text = self._render(claim)
+        for expected in (
+            "ПРЕТЕНЗИЯ", "Иванов Сергей Петрович", "ООО «Гараж-Тест»", "ИНН: 7701234567",
+            "КПП: 770101001", "40702810900000012345", "044525225",
+            f"Исх. № {claim.name}", "от 15.08.2025",
+            self.order.name, "А123ВС777", "XTA21700080012345",
+            self.inv_a.name, "10 000,00", self.inv_b.name, "25 500,00", "5 500,00", "20 000,00",
+            "147,95", "93,70", "69,86", "21,92", "187,40",
+            "241,65", "279,18", "520,83", "30 000,00", "30 520,83",
+            "не позднее 25.08.2025", "в течение 10 дней",
+            "309", "310", "395", "ключевой ставке Банка России",
+            "обратиться в суд", "Генеральный директор", "Петров П. П.",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn("712", text)
+        self.assertNotIn("арбитражный суд", text)
+        self.assertNotIn(self.inv_e.name, text)
+
+    @freeze_time(CLAIM_DAY)
+    def test_company_claim_pdf(self):
+        claim = self._print(self.case_firm, self.collector)
+        values = claim._get_claim_letter_values()
+        self.assertEqual([i["number"] for i in values["items"]], [self.inv_c.name, self.inv_d.name])
+        self.assertEqual(
+            [[(p["date_from"], p["date_to"], p["days"], p["amount"]) for p in b["periods"]]
+             for b in values["annex"]],
+            [[(date(2025, 7, 16), date(2025, 8, 15), 31, 4650.00)],
+             [(date(2025, 8, 2), date(2025, 8, 15), 14, 676.21)]],
+        )
+        self.assertEqual(values["totals"], {"principal": 198300.50, "penalties": 5326.21, "total": 203626.71})
+        self.assertEqual(values["deadline"], date(2025, 9, 14))
+        self.assertEqual(values["legal"]["articles"], ["309", "310", "330"])
+        text = self._render(claim)
+        for expected in (
+            "ПРЕТЕНЗИЯ", "ООО «ТрансЛогистик»", "ИНН: 5036000000", "КПП: 503601001",
+            f"Исх. № {claim.name}", "Договор № 15/2025 от 10.01.2025",
+            self.inv_c.name, "150 000,00", self.inv_d.name, "48 300,50",
+            "4 650,00", "676,21", "5 326,21", "198 300,50", "203 626,71",
+            "не позднее 14.09.2025", "в течение 30 дней",
+            "309", "310", "330", "арбитражный суд", "АПК РФ",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn("395", text)
+        self.assertNotIn(self.inv_e.name, text)
+
+    @freeze_time(CLAIM_DAY)
+    def test_english_claim_for_english_customer(self):
+        self.person.lang = "en_US"
+        claim = self._print(self.case_person)
+        text = self._render(claim)
+        self.assertIn("CLAIM", text)
+        self.assertIn("30,520.83", text)
+        self.assertIn("no later than 08/25/2025", text)
+        self.assertNotIn("ПРЕТЕНЗИЯ", text)
+
+    # ------------------------------------------------------------------
+    def test_numbering(self):
+        with freeze_time(CLAIM_DAY):
+            first = self._print(self.case_person, self.collector)
+            again = self._print(self.case_person, self.collector)
+        self.assertEqual(first, again)
+        self.assertEqual(self.env["debt.claim"].search_count([("case_id", "=", self.case_person.id)]), 1)
+        self.assertRegex(first.name, r"^2025-\d{4}$")
+        self.assertEqual(self.case_person.claim_number, first.name)
+        self.assertEqual(self.case_person.claim_date, CLAIM_DAY)
+        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 25))
+        # Reprinted later: still the same claim, same number and dates.
+        with freeze_time("2025-08-20"):
+            self.assertEqual(self._print(self.case_person, self.collector), first)
+        self.assertEqual(self.case_person.claim_date, CLAIM_DAY)
+        # Another case: the next number.
+        with freeze_time(CLAIM_DAY):
+            second = self._print(self.case_firm, self.collector)
+        self.assertEqual(int(second.name[-4:]), int(first.name[-4:]) + 1)
+        self.assertEqual(self.case_firm.claim_number, second.name)
+        self.assertEqual(self.case_firm.claim_deadline, date(2025, 9, 14))
+        # A cancelled claim is replaced by a new number on the next print.
+        with self.assertRaises(UserError):
+            first.with_user(self.collector).action_cancel()
+        first.action_cancel()
+        with freeze_time("2025-08-20"):
+            third = self._print(self.case_person, self.collector)
+        self.assertEqual(int(third.name[-4:]), int(second.name[-4:]) + 1)
+        self.assertEqual(self.case_person.claim_number, third.name)
+        self.assertEqual(self.case_person.claim_date, date(2025, 8, 20))
+
+    @freeze_time(CLAIM_DAY)
+    def test_article_712_only_when_car_held(self):
+        self.case_firm.car_held = True
+        held = self._print(self.case_firm)
+        free = self._print(self.case_person)
+        self.assertIn("712", held._get_claim_letter_values()["legal"]["articles"])
+        self.assertNotIn("712", free._get_claim_letter_values()["legal"]["articles"])
+        held_text, free_text = self._render(held), self._render(free)
+        self.assertIn("статьёй 712", held_text)
+        self.assertIn("удерживается", held_text)
+        self.assertNotIn("712", free_text)
+        self.assertNotIn("удерживается", free_text)
+
+    @freeze_time(CLAIM_DAY)
+    def test_access_and_nothing_to_claim(self):
+        with self.assertRaises(AccessError):
+            self._print(self.case_person, self.viewer)
+        self.assertFalse(self.case_person.claim_number)
+        # A customer whose invoices are all paid or not yet due gets no number.
+        other = self.env["res.partner"].create({"name": "Сидоров", "lang": "ru_RU"})
+        self._invoice(other, 1000.0, date(2025, 8, 10), date(2025, 8, 30), self.car)
+        case = self.env["debt.collection.case"].with_context(debt_no_entry_actions=True).create(
+            {"partner_id": other.id, "company_id": self.company.id}
+        )
+        with self.assertRaisesRegex(UserError, "nothing to claim"):
+            case.action_debt_print_claim()
+        self.assertFalse(case.claim_number)
+
+    @freeze_time(CLAIM_DAY)
+    def test_email_claim_records_number(self):
+        self.person.email = "ivanov@example.ru"
+        action = self.case_person.with_user(self.collector).action_debt_send_claim()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        claim = self.case_person.debt_claim_ids
+        self.assertEqual(len(claim), 1)
+        self.assertEqual(self.case_person.claim_number, claim.name)
+        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 25))
+        composer = self.env["mail.compose.message"].with_user(self.collector).with_context(
+            **action["context"]
+        ).create({})
+        composer.action_send_mail()
+        message = claim.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        self.assertIn(claim.name, message.subject)
+        self.assertIn(self.person, message.partner_ids)
+        self.assertEqual(len(message.attachment_ids), 1)
+        # Sending again is the same claim, not a new number.
+        self.case_person.with_user(self.collector).action_debt_send_claim()
+        self.assertEqual(self.case_person.debt_claim_ids, claim)
+
+    @freeze_time(CLAIM_DAY)
+    def test_claim_from_partner_form(self):
+        action = self.person.with_user(self.collector).action_debt_print_claim()
+        claim = self.env["debt.claim"].browse(action["context"]["active_ids"])
+        self.assertEqual(claim.case_id, self.case_person)
+        self.assertEqual(self.person.debt_claim_count, 1)
+        # Without a case: the same overdue items reprint the same claim, new ones a new claim.
+        other = self.env["res.partner"].create({"name": "Сидоров Олег", "lang": "ru_RU"})
+        self._invoice(other, 3000.0, date(2025, 7, 1), date(2025, 7, 10), self.car)
+        first = self.env["debt.claim"].browse(
+            other.with_user(self.collector).action_debt_print_claim()["context"]["active_ids"]
+        )
+        again = self.env["debt.claim"].browse(
+            other.with_user(self.collector).action_debt_print_claim()["context"]["active_ids"]
+        )
+        self.assertEqual(first, again)
+        self.assertFalse(first.case_id)
+        self.assertEqual(first.total_amount, 3000.00 + first.penalty_amount)
+        self._invoice(other, 1500.0, date(2025, 7, 20), date(2025, 7, 30), self.car)
+        newer = self.env["debt.claim"].browse(
+            other.with_user(self.collector).action_debt_print_claim()["context"]["active_ids"]
+        )
+        self.assertNotEqual(newer, first)
+        self.assertEqual(newer.principal_amount, 4500.00)
+
+    # ------------------------------------------------------------------
+    @freeze_time(CLAIM_DAY)
+    def test_statement(self):
+        partner = self.person.with_context(debt_statement_date_from="2025-07-01")
+        values = partner._get_debt_statement_values(self.company)[self.person.id]
+        self.assertEqual(values["opening"], 10000.00)  # invoice A of 20 Jun
+        self.assertEqual(
+            [(m["number"], m["debit"], m["credit"], m["balance"]) for m in values["movements"]],
+            [(self.inv_b.name, 25500.00, 0.0, 35500.00),
+             (values["movements"][1]["number"], 0.0, 5500.00, 30000.00)],
+        )
+        self.assertEqual(values["closing"], 30000.00)
+        self.assertEqual([i["number"] for i in values["open_items"]], [self.inv_a.name, self.inv_b.name])
+        self.assertEqual(values["overdue_total"], 30000.00)
+        pdf, _kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf("auto_service_debt.action_report_customer_statement", self.person.ids,
+                           data=None)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = pdf_text(pdf)
+        for expected in ("Выписка по расчётам", "Иванов Сергей Петрович", self.inv_a.name, self.inv_b.name,
+                         "25 500,00", "5 500,00", "35 500,00", "30 000,00"):
+            self.assertIn(expected, text)
+
+    @freeze_time(CLAIM_DAY)
+    def test_stage_reminder_letter(self):
+        values = self.case_firm._get_stage_letter_values()
+        self.assertEqual([i["number"] for i in values["items"]], [self.inv_c.name, self.inv_d.name])
+        self.assertEqual(values["total"], 198300.50)
+        self.assertEqual(values["pay_by"], date(2025, 8, 22))
+        pdf, _kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf("auto_service_debt.action_report_stage_reminder_letter", self.case_firm.ids)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = pdf_text(pdf)
+        for expected in ("ООО «ТрансЛогистик»", self.inv_c.name, "198 300,50", "22.08.2025"):
+            self.assertIn(expected, text)
+        self.assertNotIn(self.inv_e.name, text)

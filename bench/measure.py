@@ -1,0 +1,738 @@
+"""Measurements of the benchmark, each in its own process (peak memory is per process).
+
+    python bench/measure.py -c CONF -d DB --scale S [--reps 3] --out bench/results-S.json
+    python bench/measure.py --report bench/results-*.json --md bench/results.md
+
+The driver starts one worker process per measurement (``--worker KIND``) and runs
+VACUUM ANALYZE between repeated measurements. Workers that must leave the data as it
+was (OCA runs, order confirmations) roll back; the daily runs commit, consecutive days
+on a copy of the generated database, as in production.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+OCA_MODULES = ("account_credit_control", "account_financial_risk", "sale_financial_risk")
+QUERIES = [0]
+CURRENT_STEP = [None]
+# A measurement slower than this is not repeated (the total must fit the time budget).
+SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "60"))
+
+
+# ----------------------------------------------------------------------------------------
+# Worker side
+# ----------------------------------------------------------------------------------------
+
+
+QUERY_LOG = []  # (step, text, seconds) when profiling
+
+
+def count_queries(log_queries=False):
+    """Count every SQL statement sent through Odoo's cursors."""
+    from odoo import sql_db
+
+    original = sql_db.Cursor.execute
+
+    def execute(self, query, *args, **kwargs):
+        QUERIES[0] += 1
+        if not log_queries:
+            return original(self, query, *args, **kwargs)
+        t0 = time.perf_counter()
+        try:
+            return original(self, query, *args, **kwargs)
+        finally:
+            text = query.code if hasattr(query, "code") else str(query)
+            QUERY_LOG.append((CURRENT_STEP[0], " ".join(text.split())[:160],
+                              time.perf_counter() - t0))
+
+    sql_db.Cursor.execute = execute
+
+
+def maxrss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class Probe:
+    """Wall time, SQL statements and growth of the process peak RSS of a block."""
+
+    def __enter__(self):
+        self.q0, self.r0, self.t0 = QUERIES[0], maxrss_mb(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t0
+        self.queries = QUERIES[0] - self.q0
+        self.rss_growth = maxrss_mb() - self.r0
+        return False
+
+    def as_dict(self):
+        return {"wall": self.wall, "queries": self.queries, "rss_growth_mb": self.rss_growth,
+                "peak_rss_mb": maxrss_mb()}
+
+
+def bench_info(env):
+    env.cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'asd.bench.generated'")
+    return json.loads(env.cr.fetchone()[0])
+
+
+def w_daily(env, args):
+    """One complete daily run at ``args.date``, committed per batch like the cron."""
+    info = bench_info(env)
+    companies = env["res.company"].browse(info["companies"])
+    Run = env["debt.daily.run"]
+    cls = type(Run)
+    original = cls._run_step
+    steps = {}
+
+    def run_step(self, company, today, code, model_name, method_name):
+        CURRENT_STEP[0] = code
+        with Probe() as probe:
+            if args.profile:
+                import cProfile
+
+                prof = PROFILES.setdefault(code, cProfile.Profile())
+                prof.enable()
+            try:
+                res = original(self, company, today, code, model_name, method_name)
+            finally:
+                if args.profile:
+                    prof.disable()
+        agg = steps.setdefault(code, {"wall": 0.0, "queries": 0, "rss_growth_mb": 0.0,
+                                      "batches": 0, "partners": 0})
+        agg["wall"] += probe.wall
+        agg["queries"] += probe.queries
+        agg["rss_growth_mb"] += probe.rss_growth
+        if isinstance(res, dict):
+            agg["batches"] += res.get("batches", 0)
+            agg["partners"] += res.get("partners", 0)
+        return res
+
+    cls._run_step = run_step
+    registered = sorted(Run._debt_daily_steps())
+    env.cr.commit()
+    with Probe() as probe:
+        stats = Run._run(companies=companies, today=date.fromisoformat(args.date))
+        env.cr.commit()
+    if stats is False:
+        raise SystemExit("the daily run did not start: another run holds the lock")
+    if args.profile:
+        write_profile(args, steps)
+    skipped = [code for (_cid, code), st in stats.items() if isinstance(st, dict) and st.get("skipped")]
+    return {**probe.as_dict(), "steps": steps, "skipped": skipped,
+            "registered": [[s[0], s[1], s[2], s[3]] for s in registered]}
+
+
+PROFILES = {}
+
+
+def write_profile(args, steps):
+    """Per step: the most frequent and the slowest statements, and the Python hot spots."""
+    import io
+    import pstats
+    from collections import defaultdict
+
+    path = os.path.join(BENCH, f"profile-{args.database}-{args.date}.txt")
+    with open(path, "w") as out:
+        for code, st in steps.items():
+            out.write(f"=== step {code}: {st['wall']:.2f} s, {st['queries']} queries, "
+                      f"{st['batches']} batches, {st['partners']} customers\n")
+            by_text = defaultdict(lambda: [0, 0.0])
+            for step, text, secs in QUERY_LOG:
+                if step == code:
+                    by_text[text][0] += 1
+                    by_text[text][1] += secs
+            out.write("-- statements by total time (count, seconds, text)\n")
+            for text, (n, secs) in sorted(by_text.items(), key=lambda kv: -kv[1][1])[:15]:
+                out.write(f"{n:6d} {secs:8.3f}  {text}\n")
+            buf = io.StringIO()
+            pstats.Stats(PROFILES[code], stream=buf).sort_stats("cumulative").print_stats(35)
+            out.write(buf.getvalue())
+    log(f"[measure] profile written to {path}")
+
+
+def _order_env(env, company):
+    return env(context=dict(env.context, allowed_company_ids=[company.id]))
+
+
+def _bypass(model_cls, module_prefixes, methods):
+    """Skip the overrides of ``methods`` defined by modules starting with the prefixes:
+    each one becomes a plain call to the next class in the MRO."""
+    patched = []
+    for klass in model_cls.__mro__:
+        if not any(klass.__module__.startswith(p) for p in module_prefixes):
+            continue
+        for name in methods:
+            if name in klass.__dict__:
+                def passthrough(self, *a, __klass=klass, __name=name, **kw):
+                    return getattr(super(__klass, self), __name)(*a, **kw)
+                patched.append((klass, name, klass.__dict__[name]))
+                setattr(klass, name, passthrough)
+    return patched
+
+
+def _restore(patched):
+    for klass, name, func in reversed(patched):
+        setattr(klass, name, func)
+
+
+OURS = ("odoo.addons.auto_service_debt",)
+OCA_SALE = ("odoo.addons.sale_financial_risk",)
+CONFIRM_METHODS = ("action_confirm", "_action_confirm", "_confirmation_error_message")
+
+
+def w_confirm(env, args):
+    """Confirmation of a one-line order for customers with 2, 100 and 1 000 invoices:
+    plain (both checks skipped), with this addon's check, with OCA's check."""
+    info = bench_info(env)
+    company = env["res.company"].browse(info["companies"][0])
+    oenv = _order_env(env, company)
+    product = oenv["product.product"].create({
+        "name": "Bench service", "type": "service", "list_price": 1500.0, "invoice_policy": "order",
+    })
+    order_cls = type(oenv["sale.order"])
+    installed = set(env["ir.module.module"].search([("state", "=", "installed")]).mapped("name"))
+    variants = {"plain": OURS + OCA_SALE, "ours": OCA_SALE}
+    if "sale_financial_risk" in installed:
+        variants["oca"] = OURS
+    reps = args.reps_inner
+    out = {}
+    for count, partner_id in sorted(info["special_partners"].items(), key=lambda kv: int(kv[0])):
+        partner = oenv["res.partner"].browse(partner_id)
+        for variant, skip in variants.items():
+            patched = _bypass(order_cls, skip, CONFIRM_METHODS)
+            samples, errors = [], []
+            try:
+                for i in range(reps + 1):
+                    order = oenv["sale.order"].create({
+                        "partner_id": partner.id,
+                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                    })
+                    oenv.flush_all()
+                    oenv.invalidate_all()
+                    with Probe() as probe:
+                        try:
+                            res = order.action_confirm()
+                            oenv.flush_all()
+                        except Exception as e:  # noqa: BLE001 - reported, not hidden
+                            errors.append(f"{type(e).__name__}: {e}")
+                            res = None
+                    if isinstance(res, dict) and res.get("res_model"):
+                        errors.append(f"returned the wizard {res['res_model']}")
+                    if order.state != "sale":
+                        errors.append(f"order left in state {order.state}")
+                    if i:  # the first one warms the caches of the process
+                        samples.append((probe.wall, probe.queries))
+            finally:
+                _restore(patched)
+            out[f"{variant}:{count}"] = {
+                "wall": [s[0] for s in samples], "queries": [s[1] for s in samples],
+                "errors": sorted(set(errors))[:3],
+            }
+    env.cr.rollback()
+    return out
+
+
+def w_filters(env, args):
+    """The "blocked customers" filter and the aging report over all customers."""
+    out = {}
+    Partner = env["res.partner"]
+    reps = args.reps_inner
+    if "debt_blocked" in Partner._fields:
+        samples = []
+        for _i in range(reps + 1):
+            env.invalidate_all()
+            with Probe() as probe:
+                found = Partner.search([("debt_blocked", "=", True)])
+            samples.append((probe.wall, probe.queries))
+        out["blocked_filter"] = {"wall": [s[0] for s in samples[1:]],
+                                 "queries": [s[1] for s in samples[1:]], "found": len(found)}
+    else:
+        out["blocked_filter"] = {"na": "res.partner has no field debt_blocked"}
+    if "debt.aging.report" in env:
+        Aging = env["debt.aging.report"]
+        info = bench_info(env)
+        samples = []
+        for _i in range(max(reps // 3, 2) + 1):
+            env.invalidate_all()
+            with Probe() as probe:
+                rows = 0
+                for cid in info["companies"]:
+                    company = env["res.company"].browse(cid)
+                    model = Aging.with_company(company).with_context(allowed_company_ids=[cid])
+                    stored = [n for n, f in model._fields.items() if f.store and n != "id"]
+                    rows += len(model.search_fetch([], stored))
+            samples.append((probe.wall, probe.queries))
+        out["aging_report"] = {"wall": [s[0] for s in samples[1:]],
+                               "queries": [s[1] for s in samples[1:]], "rows": rows}
+    else:
+        out["aging_report"] = {"na": "no model debt.aging.report in this build"}
+    env.cr.rollback()
+    return out
+
+
+def w_oca_lines(env, args):
+    """OCA account_credit_control: a credit control run per company at the date (and,
+    for ``--steady``, after a run the day before), rolled back afterwards."""
+    info = bench_info(env)
+    day = date.fromisoformat(args.date)
+
+    def run_at(when):
+        lines = 0
+        for cid in info["companies"]:
+            company = env["res.company"].browse(cid)
+            Run = env["credit.control.run"].with_company(company).with_context(
+                allowed_company_ids=[cid])
+            run = Run.create({"date": when, "company_id": cid,
+                              "policy_ids": [(6, 0, company.credit_policy_id.ids)]})
+            run.generate_credit_lines()
+            env.flush_all()
+            lines += len(run.line_ids)
+        return lines
+
+    if args.steady:
+        run_at(day - timedelta(days=1))
+    with Probe() as probe:
+        lines = run_at(day)
+    env.cr.rollback()
+    return {**probe.as_dict(), "lines": lines}
+
+
+def w_oca_risk(env, args):
+    """OCA account_financial_risk: the "risk exceeded" filter, which computes the risk of
+    every customer (the way the module itself searches it)."""
+    with Probe() as probe:
+        found = env["res.partner"].search([("risk_exception", "=", True)])
+    env.cr.rollback()
+    return {**probe.as_dict(), "found": len(found)}
+
+
+WORKERS = {"daily": w_daily, "confirm": w_confirm, "filters": w_filters,
+           "oca_lines": w_oca_lines, "oca_risk": w_oca_risk}
+
+
+def run_worker(args):
+    sys.path.insert(0, BENCH)
+    from bootstrap import boot, environment
+
+    registry = boot(args.config, args.database)
+    count_queries(log_queries=args.profile)
+    with environment(registry) as env:
+        env["res.partner"].search([], limit=1)
+        result = WORKERS[args.worker](env, args)
+        result["process_peak_rss_mb"] = maxrss_mb()
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+# ----------------------------------------------------------------------------------------
+# Driver side
+# ----------------------------------------------------------------------------------------
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def vacuum(db):
+    """VACUUM ANALYZE the tables written since the last one (autovacuum may be off, and
+    rolled-back runs leave dead rows that slow the next measurement down)."""
+    tables = psql_value(db, """SELECT string_agg(quote_ident(relname), ',') FROM pg_stat_user_tables
+                                WHERE n_dead_tup > 0 OR n_mod_since_analyze > 0""")
+    if tables:
+        subprocess.run(["psql", "-q", "-d", db, "-c", f"VACUUM ANALYZE {tables}"], check=True)
+
+
+def spawn(args, kind, extra=()):
+    cmd = [sys.executable, os.path.abspath(__file__), "-c", args.config, "-d", args.database,
+           "--worker", kind, "--reps-inner", str(args.reps_inner), *extra]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    log(proc.stdout[-3000:], proc.stderr[-6000:])
+    raise SystemExit(f"[measure] worker {kind} failed (exit {proc.returncode})")
+
+
+def psql_value(db, sql):
+    return subprocess.run(["psql", "-tA", "-d", db, "-c", sql], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def repeated(args, kind, extra=(), reps=None):
+    reps = reps or args.reps
+    samples = []
+    for i in range(reps):
+        vacuum(args.database)
+        res = spawn(args, kind, extra)
+        samples.append(res)
+        log(f"[measure] {kind} {' '.join(extra)} #{i + 1}: {res.get('wall', 0):.2f} s, "
+            f"{res.get('queries', '?')} queries")
+        if res.get("wall", 0) > SLOW_SECONDS:
+            break
+    return samples
+
+
+def driver(args):
+    info = json.loads(psql_value(args.database,
+                                 "SELECT value FROM ir_config_parameter WHERE key='asd.bench.generated'"))
+    today = date.fromisoformat(info["today"])
+    installed = set(psql_value(
+        args.database, "SELECT name FROM ir_module_module WHERE state='installed'").split())
+    res = {"scale": args.scale, "data": info, "date": time.strftime("%Y-%m-%d %H:%M"),
+           "machine": machine(), "versions": versions(installed), "loadavg_start": os.getloadavg()}
+    if os.environ.get("BENCH_RESUME") == "1" and os.path.exists(args.out):
+        with open(args.out) as f:
+            kept = json.load(f)
+        res.update({k: v for k, v in kept.items() if k not in ("date", "loadavg_start", "machine")})
+    started = time.monotonic()
+
+    def save():
+        with open(args.out, "w") as f:
+            json.dump(res, f, indent=1)
+
+    # OCA first: its runs are rolled back and see the data as generated.
+    if "account_credit_control" in installed and "oca_lines_first" not in res:
+        res["oca_lines_first"] = repeated(args, "oca_lines", ["--date", str(today)])
+        save()
+    if "account_credit_control" in installed and "oca_lines_steady" not in res \
+            and os.environ.get("BENCH_OCA_STEADY") == "1":
+        res["oca_lines_steady"] = repeated(
+            args, "oca_lines", ["--date", str(today + timedelta(days=1)), "--steady"])
+        save()
+    if "account_financial_risk" in installed and "oca_risk" not in res:
+        res["oca_risk"] = repeated(args, "oca_risk")
+        save()
+    # The daily run: the first over the backlog, then consecutive days.
+    if "daily_first" not in res:
+        vacuum(args.database)
+        res["daily_first"] = spawn(args, "daily", ["--date", str(today)])
+        log(f"[measure] daily first run: {res['daily_first']['wall']:.2f} s, "
+            f"{res['daily_first']['queries']} queries")
+        save()
+    if "daily_steady" not in res:
+        res["daily_steady"] = []
+        for i in range(1, args.reps + 1):
+            vacuum(args.database)
+            r = spawn(args, "daily", ["--date", str(today + timedelta(days=i))])
+            res["daily_steady"].append(r)
+            log(f"[measure] daily run day +{i}: {r['wall']:.2f} s, {r['queries']} queries")
+        save()
+    vacuum(args.database)
+    res["confirm"] = spawn(args, "confirm")
+    save()
+    res["filters"] = spawn(args, "filters")
+    res["measure_seconds"] = round(time.monotonic() - started, 1)
+    res["loadavg_end"] = os.getloadavg()
+    save()
+    log(f"[measure] wrote {args.out} in {res['measure_seconds']} s")
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    try:
+        pg = subprocess.run(["psql", "-tA", "-d", "postgres", "-c", "SHOW server_version"],
+                            capture_output=True, text=True).stdout.strip()
+    except OSError:
+        pg = "?"
+    return {"nproc": os.cpu_count(), "ram_gib": round(ram, 1), "cpu": cpu,
+            "python": platform.python_version(), "postgresql": pg}
+
+
+def versions(installed):
+    out = {}
+    addons = os.path.join(ROOT, ".odoo-data", "bench-addons")
+    for entry in sorted(os.listdir(addons)) if os.path.isdir(addons) else []:
+        if entry.endswith(".dist-info"):
+            name, version = entry[: -len(".dist-info")].rsplit("-", 1)
+            module = name.replace("odoo_addon_", "")
+            out[module] = version + ("" if module in installed else " (not installed)")
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------------------------
+
+
+def agg(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt_s(t, unit="s"):
+    if t is None:
+        return "n/a"
+    med, lo, hi = t
+    if unit == "ms":
+        med, lo, hi = med * 1000, lo * 1000, hi * 1000
+        return f"{med:.1f} ms ({lo:.1f}–{hi:.1f})"
+    return f"{med:.2f} s ({lo:.2f}–{hi:.2f})"
+
+
+def fmt_q(t):
+    if t is None:
+        return "n/a"
+    med, lo, hi = t
+    return f"{med:.0f}" if lo == hi else f"{med:.0f} ({lo:.0f}–{hi:.0f})"
+
+
+def fmt_mb(values):
+    values = [v for v in values if v is not None]
+    return f"{max(values):.0f} MiB" if values else "n/a"
+
+
+def report(paths, md_path):
+    runs = []
+    for p in paths:
+        with open(p) as f:
+            runs.append(json.load(f))
+    runs.sort(key=lambda r: r["scale"])
+    lines = []
+    w = lines.append
+    first = runs[0]
+    m = first["machine"]
+    w("# Benchmark results")
+    w("")
+    w(f"Measured {max(r['date'] for r in runs)} on {m['nproc']} CPU ({m['cpu']}), "
+      f"{m['ram_gib']} GiB RAM, PostgreSQL {m['postgresql']}, Python {m['python']}. "
+      "Produced by `make bench` (bench/run.sh); figures are median (min–max) of the repeated "
+      "runs, VACUUM ANALYZE before each; peak memory is the peak RSS of the measuring process.")
+    w("")
+    w("Load average of the machine (1, 5, 15 min) at the start / end of each scale's measurements "
+      "(above the CPU count, other work shared the machine and inflated the times): " + "; ".join(
+          f"scale {r['scale']}: {'/'.join(f'{x:.1f}' for x in r.get('loadavg_start', []))} → "
+          f"{'/'.join(f'{x:.1f}' for x in r.get('loadavg_end', []))}" for r in runs) + ".")
+    w("")
+    w("OCA modules (PyPI wheels, installed in the benchmark database only): " + ", ".join(
+        f"{k} {v}" for k, v in first.get("versions", {}).items()) + ".")
+    w("")
+    w("## Data")
+    w("")
+    w("| scale | customers | invoices | payments | overdue invoices (partly paid) | customers with overdue | generation |")
+    w("|---|---|---|---|---|---|---|")
+    for r in runs:
+        d = r["data"]
+        w(f"| {r['scale']} | {d['customers']} | {d['invoices']} | {d['payments']} | "
+          f"{d['overdue_invoices']} ({d['overdue_partly_paid']}) | {d['overdue_customers']} | "
+          f"{d['generation_seconds']} s |")
+    w("")
+    w("## Daily run")
+    w("")
+    hdr = "| measurement | " + " | ".join(f"scale {r['scale']}" for r in runs) + " |"
+    w(hdr)
+    w("|---" * (len(runs) + 1) + "|")
+
+    def row(label, fn):
+        w(f"| {label} | " + " | ".join(fn(r) for r in runs) + " |")
+
+    def steady(r, key):
+        return agg([s[key] for s in r["daily_steady"]])
+
+    row("steady state: wall time", lambda r: fmt_s(steady(r, "wall")))
+    row("steady state: SQL queries", lambda r: fmt_q(steady(r, "queries")))
+    row("steady state: peak memory", lambda r: fmt_mb([s["peak_rss_mb"] for s in r["daily_steady"]]))
+    row("first run over the backlog: wall time", lambda r: fmt_s(agg([r["daily_first"]["wall"]])))
+    row("first run: SQL queries", lambda r: fmt_q(agg([r["daily_first"]["queries"]])))
+    row("first run: peak memory", lambda r: fmt_mb([r["daily_first"]["peak_rss_mb"]]))
+    codes = []
+    for r in runs:
+        for run in [r["daily_first"], *r["daily_steady"]]:
+            for code in run["steps"]:
+                if code not in codes:
+                    codes.append(code)
+    registered = runs[-1]["daily_first"].get("registered", [])
+    if not codes:
+        row("steps", lambda r: "no step registered in this build")
+    for code in codes:
+        def cell(r, code=code, key="wall"):
+            vals = [s["steps"][code][key] for s in r["daily_steady"] if code in s["steps"]]
+            return agg(vals)
+        row(f"step {code}: wall (steady)", lambda r, c=code: fmt_s(cell(r, c, "wall")))
+        row(f"step {code}: queries (steady)", lambda r, c=code: fmt_q(cell(r, c, "queries")))
+        row(f"step {code}: batches × customers (steady)", lambda r, c=code: (
+            "{} × {}".format(*[int(statistics.median(v)) for v in (
+                [s["steps"][c]["batches"] for s in r["daily_steady"] if c in s["steps"]] or [0],
+                [s["steps"][c]["partners"] for s in r["daily_steady"] if c in s["steps"]] or [0])])))
+        row(f"step {code}: queries per batch (steady)", lambda r, c=code: per_batch(r["daily_steady"], c))
+        row(f"step {code}: wall / queries (first run)", lambda r, c=code: (
+            f"{r['daily_first']['steps'][c]['wall']:.2f} s / {r['daily_first']['steps'][c]['queries']}"
+            if c in r["daily_first"]["steps"] else "n/a"))
+        row(f"step {code}: peak RSS growth (first / steady)", lambda r, c=code: (
+            f"{r['daily_first']['steps'].get(c, {}).get('rss_growth_mb', 0):.0f} / "
+            f"{max([s['steps'][c]['rss_growth_mb'] for s in r['daily_steady'] if c in s['steps']] or [0]):.0f} MiB"))
+    w("")
+    w("Registered steps: " + (", ".join(f"{s[0]} {s[1]} ({s[2]}.{s[3]})" for s in registered) or "none") + ".")
+    w("")
+    w("## Interactive checks")
+    w("")
+    w(hdr)
+    w("|---" * (len(runs) + 1) + "|")
+    for count in ("2", "100", "1000"):
+        for variant, label in (("plain", "plain confirm (checks skipped)"),
+                               ("ours", "confirm with this addon's check"),
+                               ("oca", "confirm with OCA sale_financial_risk check")):
+            def conf(r, v=variant, c=count):
+                d = r.get("confirm", {}).get(f"{v}:{c}")
+                if not d:
+                    return "n/a"
+                t = fmt_s(agg(d["wall"]), "ms") + ", " + fmt_q(agg(d["queries"])) + " q"
+                return t + (f" — {'; '.join(d['errors'])}" if d["errors"] else "")
+            row(f"{label}, customer with {count} invoices", conf)
+        def delta(r, c=count, v="ours"):
+            d = r.get("confirm", {})
+            if f"{v}:{c}" not in d:
+                return "n/a"
+            dt = statistics.median(d[f"{v}:{c}"]["wall"]) - statistics.median(d[f"plain:{c}"]["wall"])
+            dq = statistics.median(d[f"{v}:{c}"]["queries"]) - statistics.median(d[f"plain:{c}"]["queries"])
+            return f"+{dq:.0f} q, {dt * 1000:+.1f} ms"
+        row(f"**added by this addon's check** ({count} invoices)", delta)
+        row(f"added by OCA's check ({count} invoices)", lambda r, c=count: delta(r, c, "oca"))
+
+    def flt(key, unit="ms"):
+        def f(r):
+            d = r.get("filters", {}).get(key, {})
+            if "na" in d or not d:
+                return "n/a (" + d.get("na", "not measured") + ")"
+            extra = f", {d['found']} found" if "found" in d else f", {d.get('rows', 0)} rows"
+            return fmt_s(agg(d["wall"]), unit) + ", " + fmt_q(agg(d["queries"])) + " q" + extra
+        return f
+    row("\"blocked customers\" filter", flt("blocked_filter"))
+    row("aging report over all customers", flt("aging_report", "s"))
+    w("")
+    w("## Side by side with OCA (same data, same run)")
+    w("")
+    w(hdr)
+    w("|---" * (len(runs) + 1) + "|")
+
+    def oca(key, field="wall"):
+        def f(r):
+            s = r.get(key)
+            if not s:
+                return "n/a"
+            t = agg([x[field] for x in s])
+            return fmt_s(t) if field == "wall" else fmt_q(t)
+        return f
+    row("OCA credit line generation, first run: wall", oca("oca_lines_first"))
+    row("OCA credit line generation, first run: queries", oca("oca_lines_first", "queries"))
+    row("OCA credit lines created (first run)", lambda r: str(r["oca_lines_first"][0]["lines"]) if r.get("oca_lines_first") else "n/a")
+    row("OCA credit line generation, next day: wall", oca("oca_lines_steady"))
+    row("OCA credit line generation, next day: queries", oca("oca_lines_steady", "queries"))
+    row("OCA credit line generation: peak memory", lambda r: fmt_mb(
+        [x["peak_rss_mb"] for x in r.get("oca_lines_first", []) + r.get("oca_lines_steady", [])]))
+    row("OCA risk of all customers (\"risk exceeded\" filter): wall", oca("oca_risk"))
+    row("OCA risk of all customers: queries", oca("oca_risk", "queries"))
+    row("OCA risk of all customers: peak memory", lambda r: fmt_mb([x["peak_rss_mb"] for x in r.get("oca_risk", [])]))
+
+    def ratio(r, ours_key, oca_key):
+        if not r.get(oca_key):
+            return "n/a"
+        ours = (statistics.median([s["wall"] for s in r["daily_steady"]]) if ours_key == "steady"
+                else r["daily_first"]["wall"])
+        theirs = statistics.median([x["wall"] for x in r[oca_key]])
+        return f"{theirs / ours:.1f}× faster" if ours > 0 else "n/a"
+    row("**daily run (steady) vs OCA credit line generation (first run)**",
+        lambda r: ratio(r, "steady", "oca_lines_first"))
+    row("daily run (steady) vs OCA credit line generation (next day)",
+        lambda r: ratio(r, "steady", "oca_lines_steady"))
+    row("daily first run vs OCA credit line generation first run",
+        lambda r: ratio(r, "first", "oca_lines_first"))
+    w("")
+    w("## Targets (default scale)")
+    w("")
+    w(targets(runs[-1]))
+    text = "\n".join(lines) + "\n"
+    with open(md_path, "w") as f:
+        f.write(text)
+    print(text)
+
+
+def per_batch(samples, code):
+    vals = [(s["steps"][code]["queries"], s["steps"][code]["batches"])
+            for s in samples if code in s["steps"]]
+    if not vals:
+        return "n/a"
+    q, b = vals[len(vals) // 2]
+    return f"{q / b:.1f}" if b else f"{q} (0 batches)"
+
+
+def targets(r):
+    out = ["| target | measured | met |", "|---|---|---|"]
+
+    def line(label, value, ok):
+        out.append(f"| {label} | {value} | {'yes' if ok else '**NO**'} |")
+
+    st = r["daily_steady"]
+    wall = statistics.median([s["wall"] for s in st])
+    q = statistics.median([s["queries"] for s in st])
+    peak = max(s["peak_rss_mb"] for s in st + [r["daily_first"]])
+    line("steady-state daily run ≤ 60 s", f"{wall:.2f} s", wall <= 60)
+    line("steady-state daily run < 1 000 SQL queries", f"{q:.0f}", q < 1000)
+    line("peak memory of the run ≤ 1 GiB", f"{peak:.0f} MiB", peak <= 1024)
+    d = r.get("confirm", {})
+    if "ours:2" in d:
+        adds = []
+        for c in ("2", "100", "1000"):
+            dq = statistics.median(d[f"ours:{c}"]["queries"]) - statistics.median(d[f"plain:{c}"]["queries"])
+            dt = statistics.median(d[f"ours:{c}"]["wall"]) - statistics.median(d[f"plain:{c}"]["wall"])
+            adds.append((c, dq, dt))
+        qs = {a[1] for a in adds}
+        line("confirmation check adds ≤ 3 queries, constant 2…1 000 invoices",
+             ", ".join(f"{c}: +{dq:.0f}" for c, dq, _ in adds), max(qs) <= 3 and len(qs) == 1)
+        line("confirmation check adds ≤ 3 ms", ", ".join(f"{c}: {dt * 1000:+.1f} ms" for c, _, dt in adds),
+             max(a[2] for a in adds) <= 0.003)
+    bf = r.get("filters", {}).get("blocked_filter", {})
+    if "wall" in bf:
+        t = statistics.median(bf["wall"])
+        line("\"blocked customers\" filter < 50 ms", f"{t * 1000:.1f} ms", t < 0.05)
+    else:
+        line("\"blocked customers\" filter < 50 ms", bf.get("na", "n/a"), False)
+    if r.get("oca_lines_first"):
+        theirs = statistics.median([x["wall"] for x in r["oca_lines_first"]])
+        line("daily run ≥ 10× faster than OCA credit line generation",
+             f"{theirs / wall:.1f}×" if wall else "n/a", wall > 0 and theirs / wall >= 10)
+    return "\n".join(out)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("-c", "--config")
+    p.add_argument("-d", "--database")
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "3")))
+    p.add_argument("--reps-inner", type=int, default=int(os.environ.get("BENCH_REPS_INNER", "15")))
+    p.add_argument("--out")
+    p.add_argument("--worker", choices=sorted(WORKERS))
+    p.add_argument("--date")
+    p.add_argument("--steady", action="store_true")
+    p.add_argument("--profile", action="store_true",
+                   help="with --worker daily: write per-step statements and Python profile")
+    p.add_argument("--report", nargs="*")
+    p.add_argument("--md", default=os.path.join(BENCH, "results.md"))
+    args = p.parse_args()
+    if args.report is not None:
+        report(args.report, args.md)
+    elif args.worker:
+        run_worker(args)
+    else:
+        driver(args)
+
+
+if __name__ == "__main__":
+    main()
