@@ -242,6 +242,53 @@ def w_confirm(env, args):
     return out
 
 
+def w_confirm_profile(env, args):
+    """Which statements and which Python the addon's confirmation check adds (customer
+    with 1 000 invoices): written to bench/profile-confirm-DB.txt."""
+    import cProfile
+    import io
+    import pstats
+
+    info = bench_info(env)
+    company = env["res.company"].browse(info["companies"][0])
+    oenv = _order_env(env, company)
+    product = oenv["product.product"].create({"name": "Bench service", "type": "service",
+                                              "list_price": 1500.0})
+    partner = oenv["res.partner"].browse(info["special_partners"]["1000"])
+    order_cls = type(oenv["sale.order"])
+    path = os.path.join(BENCH, f"profile-confirm-{args.database}.txt")
+    with open(path, "w") as out:
+        for variant, skip in (("plain", OURS + OCA_SALE), ("ours", OCA_SALE)):
+            patched = _bypass(order_cls, skip, CONFIRM_METHODS)
+            try:
+                for i in range(3):
+                    order = oenv["sale.order"].create({
+                        "partner_id": partner.id,
+                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                    })
+                    oenv.flush_all()
+                    oenv.invalidate_all()
+                    QUERY_LOG.clear()
+                    prof = cProfile.Profile()
+                    t0 = time.perf_counter()
+                    prof.enable()
+                    order.action_confirm()
+                    oenv.flush_all()
+                    prof.disable()
+                    wall = time.perf_counter() - t0
+            finally:
+                _restore(patched)
+            out.write(f"=== {variant}: {wall * 1000:.1f} ms, {len(QUERY_LOG)} statements\n")
+            for _step, text, secs in QUERY_LOG:
+                out.write(f"{secs * 1000:8.2f} ms  {text}\n")
+            buf = io.StringIO()
+            pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
+            out.write(buf.getvalue())
+    env.cr.rollback()
+    log(f"[measure] profile written to {path}")
+    return {"path": path}
+
+
 def w_filters(env, args):
     """The "blocked customers" filter and the aging report over all customers."""
     out = {}
@@ -316,7 +363,8 @@ def w_oca_risk(env, args):
     return {**probe.as_dict(), "found": len(found)}
 
 
-WORKERS = {"daily": w_daily, "confirm": w_confirm, "filters": w_filters,
+WORKERS = {"daily": w_daily, "confirm": w_confirm, "confirm_profile": w_confirm_profile,
+           "filters": w_filters,
            "oca_lines": w_oca_lines, "oca_risk": w_oca_risk}
 
 
@@ -325,7 +373,7 @@ def run_worker(args):
     from bootstrap import boot, environment
 
     registry = boot(args.config, args.database)
-    count_queries(log_queries=args.profile)
+    count_queries(log_queries=args.profile or args.worker == "confirm_profile")
     with environment(registry) as env:
         env["res.partner"].search([], limit=1)
         result = WORKERS[args.worker](env, args)
@@ -654,7 +702,7 @@ def report(paths, md_path):
     row("daily first run vs OCA credit line generation first run",
         lambda r: ratio(r, "first", "oca_lines_first"))
     w("")
-    w("## Targets (default scale)")
+    w(f"## Targets (scale {runs[-1]['scale']})")
     w("")
     w(targets(runs[-1]))
     text = "\n".join(lines) + "\n"

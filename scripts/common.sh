@@ -39,7 +39,9 @@ fresh_db() {
   ensure_template
   dropdb --if-exists --force "$db"
   createdb -T "$tdb" "$db"
-  psql -d "$db" -qc "DELETE FROM ir_config_parameter WHERE key IN ('asd.template.ready', 'database.uuid', 'database.secret')"
+  # a copy gets its own identity (uuid, secret for sessions and CSRF)
+  psql -d "$db" -qc "DELETE FROM ir_config_parameter WHERE key = 'asd.template.ready';
+    UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"
   echo "[db] installing auto_service_debt into $db"
   "${ODOO[@]}" -d "$db" -i auto_service_debt --stop-after-init --log-level=warn \
       >"$ROOT/.odoo-data/install-$db.log" 2>&1 || {

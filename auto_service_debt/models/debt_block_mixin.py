@@ -88,7 +88,7 @@ class DebtBlockMixin(models.AbstractModel):
             evaluations = Partner._debt_evaluate(
                 company, [(partner, amount, paid) for _rec, partner, amount, paid in rows]
             )
-            for (record, _partner, amount, paid), ev in zip(rows, evaluations):
+            for (record, _partner, _amount, paid), ev in zip(rows, evaluations, strict=False):
                 pos, policy = ev["position"], ev["policy"]
                 limit = policy["credit_limit"]
                 required = ev["prepayment_required"]
@@ -163,7 +163,7 @@ class DebtBlockMixin(models.AbstractModel):
             evaluations = Partner._debt_evaluate(
                 company, [(partner, amount, paid) for _rec, partner, amount, paid in rows]
             )
-            result.extend((row[0], ev) for row, ev in zip(rows, evaluations))
+            result.extend((row[0], ev) for row, ev in zip(rows, evaluations, strict=False))
         return result
 
     def _debt_check_block(self):

@@ -34,8 +34,9 @@ class DebtKeyRate(models.Model):
     @api.depends("date_from", "rate")
     def _compute_display_name(self):
         for rec in self:
+            rate = format(rec.rate, ".2f")
             rec.display_name = self.env._(
-                "%(rate)s%% from %(date)s", rate=f"{rec.rate:.2f}", date=rec.date_from
+                "%(rate)s%% from %(date)s", rate=rate, date=rec.date_from
             ) if rec.date_from else ""
 
     @api.model

@@ -52,7 +52,7 @@ class DebtPartnerStatus(models.Model):
                 pos["exposure"], pos["overdue_amount"], pos["overdue_days"], ev["policy"]["credit_limit"],
             ))
         self.flush_model()
-        columns = list(zip(*rows))
+        columns = list(zip(*rows, strict=False))
         self.env.cr.execute(SQL(
             """
             INSERT INTO debt_partner_status
@@ -81,9 +81,12 @@ class DebtPartnerStatus(models.Model):
     @api.model
     def _debt_refresh_lines(self, lines):
         """Refresh the customers of receivable journal items, per company."""
-        lines = lines.filtered(lambda l: l.account_type == "asset_receivable" and l.partner_id)
-        for company in lines.company_id:
-            self._debt_refresh(lines.filtered(lambda l: l.company_id == company).partner_id, company)
+        partners_by_company = {}
+        for line in lines:
+            if line.account_type == "asset_receivable" and line.partner_id:
+                partners_by_company.setdefault(line.company_id, set()).add(line.partner_id.id)
+        for company, partner_ids in partners_by_company.items():
+            self._debt_refresh(self.env["res.partner"].browse(partner_ids), company)
 
     # ------------------------------------------------------------------
     # Daily run step 10

@@ -219,7 +219,7 @@ class DebtPenalty(models.Model):
         ))
         lines = [
             dict(zip(("id", "move_id", "partner_id", "date_maturity", "balance", "residual",
-                      "reconciled", "penalty_id"), row))
+                      "reconciled", "penalty_id"), row, strict=False))
             for row in self.env.cr.fetchall()
         ]
         ids = [line["id"] for line in lines]

@@ -31,27 +31,6 @@ class DebtAgingReport(models.Model):
     max_days_late = fields.Integer(string="Days Late", readonly=True)
     line_count = fields.Integer(string="Open Items", readonly=True)
 
-    def _penalty_subquery(self):
-        """Outstanding accrued penalties per due line, when the penalty table exists."""
-        self.env.cr.execute("SELECT to_regclass('debt_penalty') IS NOT NULL")
-        if not self.env.cr.fetchone()[0] or "debt.penalty" not in self.env:
-            return SQL("SELECT NULL::int AS move_line_id, 0::numeric AS amount WHERE FALSE")
-        Penalty = self.env["debt.penalty"]
-        line_field = next(
-            (f for f in ("move_line_id", "line_id", "due_line_id") if f in Penalty._fields), None
-        )
-        amount_field = next(
-            (f for f in ("amount_due", "amount_open", "amount_residual", "amount_accrued")
-             if f in Penalty._fields and Penalty._fields[f].store),
-            None,
-        )
-        if not line_field or not amount_field:
-            return SQL("SELECT NULL::int AS move_line_id, 0::numeric AS amount WHERE FALSE")
-        return SQL(
-            "SELECT %s AS move_line_id, SUM(%s) AS amount FROM debt_penalty GROUP BY 1",
-            SQL.identifier(line_field), SQL.identifier(amount_field),
-        )
-
     @api.model
     def _aging_query(self):
         age = SQL("(CURRENT_DATE - aml.date_maturity)")
@@ -75,12 +54,12 @@ class DebtAgingReport(models.Model):
                    COUNT(*) AS line_count
               FROM %(from)s
               JOIN res_company company ON company.id = aml.company_id
-         LEFT JOIN (%(penalty)s) pen ON pen.move_line_id = aml.id
+         LEFT JOIN (SELECT move_line_id, SUM(amount_open) AS amount
+                      FROM debt_penalty GROUP BY move_line_id) pen ON pen.move_line_id = aml.id
              WHERE %(where)s
           GROUP BY rp.commercial_partner_id, aml.company_id, company.currency_id
             """,
             age=age,
-            penalty=self._penalty_subquery(),
             where=due_lines_where(None),
             **{"from": DUE_LINES_FROM},
         )

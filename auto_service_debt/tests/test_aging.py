@@ -94,3 +94,14 @@ class TestAgingReport(AccountTestInvoicingCommon):
         })
         with self.assertRaises(AccessError):
             self.env["debt.aging.report"].with_user(user).search([])
+
+    def test_penalties_column(self):
+        """The aging row shows the penalties accrued on the customer's open items."""
+        self.env["debt.daily.run"]._run(
+            companies=self.env.company, today=date.today(), steps=["penalties"]
+        )
+        penalties = self.env["debt.penalty"].sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(penalties, "the overdue items accrued penalties")
+        expected = sum(penalties.mapped("amount_open"))
+        self.assertGreater(expected, 0)
+        self.assertAlmostEqual(self._row().penalty, expected, places=2)

@@ -3,11 +3,10 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
-
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..tools.debt_block import evaluate_block
 

@@ -6,11 +6,10 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_amount
-
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 D = date.fromisoformat
 
@@ -318,7 +317,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         self._run("2026-03-01")
         self.assertFalse(self._penalties(invoice))
         self.assertEqual(self.env["account.move.line"]._debt_penalty_breakdown(
-            invoice.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable"),
+            invoice.line_ids.filtered(lambda aml: aml.account_id.account_type == "asset_receivable"),
             D("2026-03-01")), {})
 
     def test_key_rate_table_shipped(self):

@@ -4,14 +4,13 @@ import datetime
 import os
 from decimal import Decimal
 
-from odoo.tests import BaseCase, tagged
-
 from odoo.addons.auto_service_debt.tools.penalty import (
     PenaltyError,
     PenaltyRateMissing,
     PenaltyRateNotApplicable,
     compute_penalty,
 )
+from odoo.tests import BaseCase, tagged
 
 D = datetime.date.fromisoformat
 KNOWN_UNTIL = D("2026-10-25")
@@ -33,8 +32,8 @@ def _shipped_rates():
 # (from, to, days, base, rate, days in year, amount) per example, as published.
 EXAMPLES = {
     "A": {
-        "args": dict(principal="100000.00", due_date=D("2016-07-31"), payments=[],
-                     date_to=D("2017-12-31"), kind="key_rate"),
+        "args": {"principal": "100000.00", "due_date": D("2016-07-31"), "payments": [],
+                     "date_to": D("2017-12-31"), "kind": "key_rate"},
         "rows": [
             ("2016-08-01", "2016-09-18", 49, "100000.00", "10.50", 366, "1405.74"),
             ("2016-09-19", "2016-12-31", 104, "100000.00", "10.00", 366, "2841.53"),
@@ -49,8 +48,8 @@ EXAMPLES = {
         "days": 518, "subtotal": "13380.83", "total": "13380.83",
     },
     "C": {
-        "args": dict(principal="500000.00", due_date=D("2025-12-14"), payments=[],
-                     date_to=D("2026-08-31"), kind="key_rate"),
+        "args": {"principal": "500000.00", "due_date": D("2025-12-14"), "payments": [],
+                     "date_to": D("2026-08-31"), "kind": "key_rate"},
         "rows": [
             ("2025-12-15", "2025-12-21", 7, "500000.00", "16.50", 365, "1582.19"),
             ("2025-12-22", "2025-12-31", 10, "500000.00", "16.00", 365, "2191.78"),
@@ -64,9 +63,9 @@ EXAMPLES = {
         "days": 260, "subtotal": "53339.04", "total": "53339.04",
     },
     "D": {
-        "args": dict(principal="250000.00", due_date=D("2025-03-10"),
-                     payments=[(D("2025-05-20"), "100000.00"), (D("2025-08-01"), "50000.00")],
-                     date_to=D("2025-10-31"), kind="key_rate"),
+        "args": {"principal": "250000.00", "due_date": D("2025-03-10"),
+                     "payments": [(D("2025-05-20"), "100000.00"), (D("2025-08-01"), "50000.00")],
+                     "date_to": D("2025-10-31"), "kind": "key_rate"},
         "rows": [
             ("2025-03-11", "2025-05-20", 71, "250000.00", "21.00", 365, "10212.33"),
             ("2025-05-21", "2025-06-08", 19, "150000.00", "21.00", 365, "1639.73"),
@@ -79,9 +78,9 @@ EXAMPLES = {
         "days": 235, "subtotal": "20601.37", "total": "20601.37",
     },
     "E": {
-        "args": dict(principal="80000.00", due_date=D("2026-01-31"),
-                     payments=[(D("2026-03-15"), "30000.00")], date_to=D("2026-06-30"),
-                     kind="contract", daily_percent="0.1", cap_percent="10"),
+        "args": {"principal": "80000.00", "due_date": D("2026-01-31"),
+                     "payments": [(D("2026-03-15"), "30000.00")], "date_to": D("2026-06-30"),
+                     "kind": "contract", "daily_percent": "0.1", "cap_percent": "10"},
         "rows": [
             ("2026-02-01", "2026-03-15", 43, "80000.00", "0.1", None, "3440.00"),
             ("2026-03-16", "2026-06-30", 107, "50000.00", "0.1", None, "5350.00"),
@@ -152,8 +151,8 @@ class TestPenaltyTools(BaseCase):
         self.assertEqual((nothing.periods, nothing.total), ((), Decimal("0.00")))
 
     def test_grace_days(self):
-        base = dict(principal="10000.00", due_date=D("2026-01-31"), payments=[],
-                    date_to=D("2026-02-10"), kind="contract", daily_percent="0.5")
+        base = {"principal": "10000.00", "due_date": D("2026-01-31"), "payments": [],
+                    "date_to": D("2026-02-10"), "kind": "contract", "daily_percent": "0.5"}
         self.assertEqual(self._compute(**base).total, Decimal("500.00"))  # 10 days
         graced = self._compute(**dict(base, grace_days=5))
         self.assertEqual(graced.periods[0].date_from, D("2026-02-06"))
@@ -197,19 +196,19 @@ class TestPenaltyTools(BaseCase):
                          [(Decimal("14.00"), 1), (Decimal("13.50"), 2)])
 
     def test_errors(self):
-        ok = dict(principal="1000", due_date=D("2026-01-01"), payments=[],
-                  date_to=D("2026-02-01"), kind="contract", daily_percent="0.1")
+        ok = {"principal": "1000", "due_date": D("2026-01-01"), "payments": [],
+                  "date_to": D("2026-02-01"), "kind": "contract", "daily_percent": "0.1"}
         bad = [
-            dict(kind="both"),
-            dict(principal="0"),
-            dict(principal="-5"),
-            dict(principal=None),
-            dict(daily_percent="0"),
-            dict(grace_days=-1),
-            dict(cap_percent="-1"),
-            dict(payments=[(D("2026-01-05"), "-10")]),
-            dict(payments=[("2026-01-05", "10")]),
-            dict(date_to=None),
+            {"kind": "both"},
+            {"principal": "0"},
+            {"principal": "-5"},
+            {"principal": None},
+            {"daily_percent": "0"},
+            {"grace_days": -1},
+            {"cap_percent": "-1"},
+            {"payments": [(D("2026-01-05"), "-10")]},
+            {"payments": [("2026-01-05", "10")]},
+            {"date_to": None},
         ]
         for change in bad:
             with self.subTest(change=change), self.assertRaises(PenaltyError):

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -94,3 +95,34 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
             # paid 101 days late: 100 - 40 - 30 = 30
             self.assertEqual((bad.debt_score, bad.debt_grade), (30, "D"))
             self.assertEqual(self.env["debt.partner.score"].search_count([("partner_id", "=", bad.id)]), 1)
+
+    def test_grade_rules_require_prepayment(self):
+        """With grade rules on, a D customer must prepay the whole order; an A customer
+        confirms as before."""
+        self.env.company.write({
+            "debt_grade_rules": True, "debt_grade_c_prepayment": 50.0,
+            "debt_grade_d_prepayment": 100.0,
+            # overdue debts alone must not block here: only the grade rule is under test
+            "debt_max_overdue_days": 1000, "debt_max_overdue_amount": 0.0,
+        })
+        good = self.env["res.partner"].create({"name": "Good Payer"})
+        bad = self.env["res.partner"].create({"name": "Bad Payer"})
+        self._pay(self._invoice(good, 1000.0, D(2026, 3, 31)), 1000.0, D(2026, 3, 30))
+        self._pay(self._invoice(bad, 800.0, D(2026, 1, 10)), 800.0, D(2026, 5, 20))
+        with freeze_time("2026-06-30"):
+            self.env["debt.daily.run"]._run(companies=self.env.company, today=D(2026, 6, 30))
+            (good | bad).invalidate_recordset()
+            self.assertEqual(good.debt_grade, "A")
+            self.assertEqual(bad.debt_grade, "D")  # 130 days late: 100 - 40 - 30
+            orders = self.env["sale.order"].create([{
+                "partner_id": partner.id,
+                "order_line": [Command.create({
+                    "product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 500.0,
+                    "tax_id": [Command.clear()],
+                })],
+            } for partner in (good, bad)])
+            orders[0].action_confirm()
+            self.assertEqual(orders[0].state, "sale")
+            with self.assertRaisesRegex(UserError, "Prepayment missing: 100"):
+                orders[1].action_confirm()
+            self.assertEqual(orders[1].state, "draft")

@@ -101,7 +101,7 @@ def to_decimal(value, name="value"):
         return value
     if isinstance(value, bool) or value is None:
         raise PenaltyError(f"{name} must be a number, got {value!r}.")
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, int | float | str):
         try:
             # str() of a float is its shortest repr: 0.1 stays 0.1, not 0.1000000000000000055
             return Decimal(str(value))
