@@ -1,4 +1,1 @@
-from . import models
-from . import reports
-from . import tools
-from . import wizards
+from . import models, reports, tools, wizards

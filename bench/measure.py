@@ -442,6 +442,9 @@ def driver(args):
             kept = json.load(f)
         res.update({k: v for k, v in kept.items() if k not in ("date", "loadavg_start", "machine")})
     started = time.monotonic()
+    # A database copy keeps the statistics but not the activity counters that vacuum()
+    # relies on: analyze everything once.
+    subprocess.run(["psql", "-q", "-d", args.database, "-c", "VACUUM ANALYZE"], check=True)
 
     def save():
         with open(args.out, "w") as f:

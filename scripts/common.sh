@@ -9,6 +9,9 @@ export PGHOST PGPORT
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF")
 BASE_MODULES=account,sale_management,repair,fleet,mail
 mkdir -p "$ROOT/.odoo-data"
+# Odoo's data directory (filestores) is shared by every clone, like the databases.
+DATA_DIR=${ODOO_DATA_DIR:-$HOME/.local/share/auto_service_debt}
+FILESTORE=$DATA_DIR/filestore
 
 # A database with the modules we depend on (and their demo data), built once and then
 # copied: installing Odoo's accounting takes minutes, copying a database takes seconds.
@@ -21,11 +24,13 @@ template_db() {
 ensure_template() {
   local tdb; tdb=$(template_db)
   if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$tdb'" | grep -q 1; then
-    if psql -d "$tdb" -tAc "SELECT 1 FROM ir_config_parameter WHERE key='asd.template.ready'" 2>/dev/null | grep -q 1; then
+    if psql -d "$tdb" -tAc "SELECT 1 FROM ir_config_parameter WHERE key='asd.template.ready'" 2>/dev/null | grep -q 1 \
+       && [ -d "$FILESTORE/$tdb" ]; then
       return 0
     fi
     dropdb --if-exists "$tdb"
   fi
+  rm -rf "${FILESTORE:?}/$tdb"
   echo "[db] building the base database $tdb ($BASE_MODULES with demo data, Russian loaded; a few minutes, once)"
   "${ODOO[@]}" -d "$tdb" -i "$BASE_MODULES" --load-language=ru_RU \
       --stop-after-init --log-level=warn >"$ROOT/.odoo-data/template.log" 2>&1 || {
@@ -39,6 +44,9 @@ fresh_db() {
   ensure_template
   dropdb --if-exists --force "$db"
   createdb -T "$tdb" "$db"
+  rm -rf "${FILESTORE:?}/$db"
+  mkdir -p "$FILESTORE"
+  cp -a "$FILESTORE/$tdb" "$FILESTORE/$db"
   # a copy gets its own identity (uuid, secret for sessions and CSRF)
   psql -d "$db" -qc "DELETE FROM ir_config_parameter WHERE key = 'asd.template.ready';
     UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"

@@ -93,7 +93,7 @@ db_user = $DBUSER
 db_password = False
 admin_passwd = admin
 http_port = ${HTTP_PORT:-8069}
-data_dir = $ROOT/.odoo-data
+data_dir = ${ODOO_DATA_DIR:-$HOME/.local/share/auto_service_debt}
 without_demo = False
 CFG
 say "ready: Odoo $ODOO_SRC, venv $VENV, config $CONF"

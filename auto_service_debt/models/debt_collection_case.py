@@ -793,7 +793,7 @@ class DebtCollectionCase(models.Model):
         activities = self.env["mail.activity"].sudo().create(vals)
         return [
             (log.id, False, activity.id)
-            for group, activity in zip(groups, activities) for log in group["logs"]
+            for group, activity in zip(groups, activities, strict=False) for log in group["logs"]
         ]
 
     # ------------------------------------------------------------------

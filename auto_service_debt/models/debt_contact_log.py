@@ -160,7 +160,7 @@ class DebtContactLog(models.Model):
             limits = contact_rules.LIMITS[channel]
             exceeded = contact_rules.exceeded_limit(local.date(), days, limits)
             if exceeded:
-                limit = dict(zip(("day", "week", "month"), limits))[exceeded]
+                limit = dict(zip(("day", "week", "month"), limits, strict=False))[exceeded]
                 period = {
                     "day": self.env._("day"),
                     "week": self.env._("week (7 days)"),

@@ -103,7 +103,7 @@ class DebtDemoLoader(models.AbstractModel):
                 })],
             })
         moves.action_post()
-        for move, (_idx, amount, days, paid) in zip(moves, INVOICES):
+        for move, (_idx, amount, _days, paid) in zip(moves, INVOICES, strict=True):
             if paid:
                 pay_date = min(move.invoice_date_due + timedelta(days=3 if paid == 1 else 7), today)
                 env["account.payment.register"].with_context(

@@ -119,7 +119,7 @@ class DebtPartnerScore(models.Model):
         if not rows:
             return
         self.flush_model()
-        cols = list(zip(*rows))
+        cols = list(zip(*rows, strict=False))
         now = self.env.cr.now()
         self.env.cr.execute(SQL(
             """

@@ -39,7 +39,7 @@ class TestCollectionWorkflow(CollectionCommon):
         case = self._case(self.customer)
         mails = self._mails(case)
         templates = ["payment reminder", "second payment reminder", "final notice"]
-        for mail, words in zip(mails, templates):
+        for mail, words in zip(mails, templates, strict=False):
             self.assertIn(words, mail.subject)
             self.assertEqual(mail.recipient_ids, self.customer)
             self.assertIn(invoice.name, mail.body_html)
@@ -183,7 +183,7 @@ class TestCollectionWorkflow(CollectionCommon):
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
         sheet = book.active
-        rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         header = {row[0]: row[1] for row in rows if row and row[0] and len(row) > 1}
         self.assertEqual(header["Customer"], "Garage Client LLC")
         self.assertEqual(header["Phone"], "+7 900 000-00-00")

@@ -1,7 +1,6 @@
 from odoo import Command
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")

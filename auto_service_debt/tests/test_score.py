@@ -3,10 +3,9 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
-
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..tools.score import DueItem, compute_score, grade_for
 

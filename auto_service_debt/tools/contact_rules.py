@@ -77,7 +77,7 @@ def exceeded_limit(day, previous_days, limits):
     """Return ``"day"``, ``"week"`` or ``"month"`` when one more contact on ``day``
     would exceed ``limits`` = (per day, per week, per month), else None."""
     counts = window_counts(day, previous_days)
-    for name, count, limit in zip(("day", "week", "month"), counts, limits):
+    for name, count, limit in zip(("day", "week", "month"), counts, limits, strict=False):
         if count + 1 > limit:
             return name
     return None

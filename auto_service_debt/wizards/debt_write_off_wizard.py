@@ -99,7 +99,7 @@ class DebtWriteOffWizard(models.TransientModel):
         case.sudo().write({"write_off_move_id": move.id, "write_off_reason": self.reason})
         case.sudo()._debt_close("written_off", self.date)
         counterparts = move.line_ids.filtered(lambda l: l.account_id != self.account_id)
-        for line, counterpart in zip(lines, counterparts):
+        for line, counterpart in zip(lines, counterparts, strict=False):
             (line | counterpart).reconcile()
         return {
             "type": "ir.actions.act_window",
