@@ -1,1 +1,4 @@
-from . import models, reports, tools, wizards
+from . import models
+from . import reports
+from . import tools
+from . import wizards

@@ -436,7 +436,8 @@ def driver(args):
     installed = set(psql_value(
         args.database, "SELECT name FROM ir_module_module WHERE state='installed'").split())
     res = {"scale": args.scale, "data": info, "date": time.strftime("%Y-%m-%d %H:%M"),
-           "machine": machine(), "versions": versions(installed), "loadavg_start": os.getloadavg()}
+           "machine": machine(), "versions": versions(installed), "loadavg_start": os.getloadavg(),
+           "code": os.environ.get("BENCH_CODE", "?")}
     if os.environ.get("BENCH_RESUME") == "1" and os.path.exists(args.out):
         with open(args.out) as f:
             kept = json.load(f)
@@ -570,6 +571,8 @@ def report(paths, md_path):
       "(above the CPU count, other work shared the machine and inflated the times): " + "; ".join(
           f"scale {r['scale']}: {'/'.join(f'{x:.1f}' for x in r.get('loadavg_start', []))} → "
           f"{'/'.join(f'{x:.1f}' for x in r.get('loadavg_end', []))}" for r in runs) + ".")
+    w("")
+    w("Code measured: " + "; ".join(f"scale {r['scale']}: {r.get('code', '?')}" for r in runs) + ".")
     w("")
     w("OCA modules (PyPI wheels, installed in the benchmark database only): " + ", ".join(
         f"{k} {v}" for k, v in first.get("versions", {}).items()) + ".")

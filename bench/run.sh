@@ -6,6 +6,7 @@
 #   BENCH_SCALE=1.0          a single scale (overrides BENCH_SCALES)
 #   BENCH_FRESH=1            regenerate the data even when the database exists
 #   BENCH_REPS=3             repetitions of each measurement (median, min, max)
+#   BENCH_REF=HEAD           measure a commit instead of the working tree
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
 cd "$ROOT"
@@ -35,7 +36,17 @@ fi
 # The benchmark measures a snapshot of the addon taken now, so that the code cannot change
 # between the update of the database and the last measurement.
 SNAP=$ROOT/.odoo-data/bench-src
-rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -a "$ROOT/auto_service_debt" "$SNAP/"
+#   BENCH_REF=HEAD (any commit) measures that commit instead of the working tree.
+rm -rf "$SNAP" && mkdir -p "$SNAP"
+if [ -n "${BENCH_REF:-}" ]; then
+  git -C "$ROOT" archive "$BENCH_REF" auto_service_debt | tar -x -C "$SNAP"
+  BENCH_CODE="commit $(git -C "$ROOT" rev-parse --short "$BENCH_REF")"
+else
+  cp -a "$ROOT/auto_service_debt" "$SNAP/"
+  BENCH_CODE="working tree at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  [ -z "$(git -C "$ROOT" status --porcelain auto_service_debt 2>/dev/null)" ] || BENCH_CODE="$BENCH_CODE with local changes"
+fi
+export BENCH_CODE
 find "$SNAP" -name __pycache__ -prune -exec rm -rf {} +
 sed -e "s#^addons_path = $ROOT,\(.*\)#addons_path = $SNAP,\1,$ADDONS/odoo/addons#" "$CONF" > "$BENCH_CONF"
 grep -q "^addons_path = $SNAP," "$BENCH_CONF" || { echo "[bench] ERROR: unexpected addons_path in $CONF"; exit 1; }

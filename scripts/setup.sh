@@ -72,11 +72,13 @@ want=$( (cat "$ROOT/requirements.txt" "$ODOO_SRC/requirements.txt" "$ROOT/script
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "building the virtualenv $VENV"
   [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --upgrade 'pip<25' 'setuptools<70' wheel
+  # (some machines list local package folders that do not exist: keep that noise out)
+  pip_q() { "$VENV/bin/pip" "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+  pip_q install -q --upgrade 'pip<25' 'setuptools<70' wheel
   # Odoo's pins, with the ones that no longer build replaced.
   sed -e 's/^cbor2==5.4.2.*/cbor2==5.4.6 ; python_version < "3.12"/' "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
-  "$VENV/bin/pip" install -q --no-build-isolation -r "$VENV/odoo-requirements.txt"
-  "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt"
+  pip_q install -q --no-build-isolation -r "$VENV/odoo-requirements.txt"
+  pip_q install -q -r "$ROOT/requirements.txt"
   # Odoo itself, from the source tree, without copying it.
   site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   echo "$ODOO_SRC" > "$site/odoo-src.pth"

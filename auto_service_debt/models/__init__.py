@@ -1,30 +1,28 @@
-from . import (
-    account_move,
-    account_move_line,
-    account_partial_reconcile,
-    account_payment,
-    debt_block_mixin,
-    debt_block_override,
-    debt_claim,
-    debt_collection_case,
-    debt_collection_stage,
-    debt_contact_log,
-    debt_daily_run,
-    debt_demo_loader,
-    debt_dunning_log,
-    debt_installment_plan,
-    debt_key_rate,
-    debt_partner_score,
-    debt_partner_status,
-    debt_penalty,
-    debt_penalty_policy,
-    debt_position,
-    debt_vehicle_hold,
-    fleet_vehicle,
-    repair_order,
-    res_company,
-    res_config_settings,
-    res_partner,
-    res_partner_statement,
-    sale_order,
-)
+from . import debt_block_mixin
+from . import res_company
+from . import res_config_settings
+from . import fleet_vehicle
+from . import sale_order
+from . import repair_order
+from . import account_move
+from . import debt_position
+from . import debt_daily_run
+from . import debt_demo_loader
+from . import res_partner
+from . import debt_partner_status
+from . import debt_block_override
+from . import account_payment
+from . import account_partial_reconcile
+from . import debt_installment_plan
+from . import debt_partner_score
+from . import debt_collection_stage
+from . import debt_dunning_log
+from . import debt_contact_log
+from . import debt_collection_case
+from . import debt_key_rate
+from . import debt_penalty_policy
+from . import debt_penalty
+from . import account_move_line
+from . import debt_vehicle_hold
+from . import debt_claim
+from . import res_partner_statement

@@ -1,17 +1,15 @@
-from . import (
-    test_aging,
-    test_block,
-    test_claim_letter,
-    test_collection,
-    test_contact_rules,
-    test_dunning,
-    test_foundation,
-    test_i18n,
-    test_installment_plan,
-    test_penalty,
-    test_penalty_tools,
-    test_score,
-    test_tools_schedule,
-    test_tour_block,
-    test_vehicle_hold,
-)
+from . import test_foundation
+from . import test_aging
+from . import test_block
+from . import test_tools_schedule
+from . import test_score
+from . import test_installment_plan
+from . import test_vehicle_hold
+from . import test_penalty_tools
+from . import test_penalty
+from . import test_collection
+from . import test_dunning
+from . import test_contact_rules
+from . import test_claim_letter
+from . import test_i18n
+from . import test_tour_block

@@ -1,9 +1,7 @@
-from . import (
-    debt_block_override_wizard,
-    debt_collection_wizards,
-    debt_installment_plan_wizard,
-    debt_penalty_invoice_wizard,
-    debt_penalty_waive_wizard,
-    debt_vehicle_release_wizard,
-    debt_write_off_wizard,
-)
+from . import debt_block_override_wizard
+from . import debt_installment_plan_wizard
+from . import debt_collection_wizards
+from . import debt_write_off_wizard
+from . import debt_penalty_invoice_wizard
+from . import debt_penalty_waive_wizard
+from . import debt_vehicle_release_wizard
