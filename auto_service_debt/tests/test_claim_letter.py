@@ -1,4 +1,3 @@
-import subprocess
 from datetime import date
 
 from freezegun import freeze_time
@@ -8,16 +7,9 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .common import render_pdf_text
+
 CLAIM_DAY = date(2025, 8, 15)
-
-
-def pdf_text(pdf):
-    """Text of a PDF as one line: no-break spaces (thousands separator in Russian)
-    become spaces and line breaks collapse, so amounts and phrases match whole."""
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(out.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 @tagged("post_install", "-at_install")
@@ -143,13 +135,7 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         ).create({"amount": amount, "payment_date": pay_date}).action_create_payments()
 
     def _render(self, claim):
-        pdf, kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf("auto_service_debt.action_report_claim_letter", claim.ids)
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        text = pdf_text(pdf)
-        return text
+        return render_pdf_text(self.env, "auto_service_debt.action_report_claim_letter", claim.ids)
 
     def _print(self, case, user=None):
         case = case.with_user(user) if user else case
@@ -361,12 +347,9 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         self.assertEqual(values["closing"], 30000.00)
         self.assertEqual([i["number"] for i in values["open_items"]], [self.inv_a.name, self.inv_b.name])
         self.assertEqual(values["overdue_total"], 30000.00)
-        pdf, _kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf("auto_service_debt.action_report_customer_statement", self.person.ids,
-                           data=None)
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        text = pdf_text(pdf)
+        text = render_pdf_text(
+            self.env, "auto_service_debt.action_report_customer_statement", self.person.ids
+        )
         for expected in ("Выписка по расчётам", "Иванов Сергей Петрович", self.inv_a.name, self.inv_b.name,
                          "25 500,00", "5 500,00", "35 500,00", "30 000,00"):
             self.assertIn(expected, text)
@@ -377,11 +360,9 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         self.assertEqual([i["number"] for i in values["items"]], [self.inv_c.name, self.inv_d.name])
         self.assertEqual(values["total"], 198300.50)
         self.assertEqual(values["pay_by"], date(2025, 8, 22))
-        pdf, _kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf("auto_service_debt.action_report_stage_reminder_letter", self.case_firm.ids)
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        text = pdf_text(pdf)
+        text = render_pdf_text(
+            self.env, "auto_service_debt.action_report_stage_reminder_letter", self.case_firm.ids
+        )
         for expected in ("ООО «ТрансЛогистик»", self.inv_c.name, "198 300,50", "22.08.2025"):
             self.assertIn(expected, text)
         self.assertNotIn(self.inv_e.name, text)

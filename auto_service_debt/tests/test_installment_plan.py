@@ -1,5 +1,4 @@
 import re
-import subprocess
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -10,20 +9,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_date, formatLang
 
+from .common import render_pdf_text
+
 TODAY = date(2025, 1, 20)
 JAN31 = date(2025, 1, 31)
 MONTH_ENDS = [
     date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
     date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30),
 ]
-
-
-def pdf_text(pdf):
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    # Amounts are printed with (narrow) no-break spaces; compare on plain spaces.
-    return re.sub(r"[ \u00a0\u202f]+", " ", text)
 
 
 def plain(text):
@@ -454,12 +447,9 @@ class TestInstallmentRights(PlanCommon):
 @freeze_time(TODAY)
 class TestInstallmentAgreement(PlanCommon):
     def _render(self, plan):
-        pdf, fmt = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf("auto_service_debt.action_report_installment_agreement", plan.ids)
-        self.assertEqual(fmt, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        return pdf_text(pdf)
+        return render_pdf_text(
+            self.env, "auto_service_debt.action_report_installment_agreement", plan.ids, layout=True
+        )
 
     def test_agreement_pdf(self):
         invoices = self._three_invoices()
