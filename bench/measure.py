@@ -261,7 +261,7 @@ def w_confirm_profile(env, args):
         for variant, skip in (("plain", OURS + OCA_SALE), ("ours", OCA_SALE)):
             patched = _bypass(order_cls, skip, CONFIRM_METHODS)
             try:
-                for i in range(3):
+                for _i in range(3):
                     order = oenv["sale.order"].create({
                         "partner_id": partner.id,
                         "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
@@ -700,7 +700,10 @@ def report(paths, md_path):
         ours = (statistics.median([s["wall"] for s in r["daily_steady"]]) if ours_key == "steady"
                 else r["daily_first"]["wall"])
         theirs = statistics.median([x["wall"] for x in r[oca_key]])
-        return f"{theirs / ours:.1f}× faster" if ours > 0 else "n/a"
+        if ours <= 0:
+            return "n/a"
+        ratio = theirs / ours
+        return f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
     row("**daily run (steady) vs OCA credit line generation (first run)**",
         lambda r: ratio(r, "steady", "oca_lines_first"))
     row("daily run (steady) vs OCA credit line generation (next day)",
