@@ -121,7 +121,7 @@ def w_daily(env, args):
     registered = sorted(Run._debt_daily_steps())
     env.cr.commit()
     with Probe() as probe:
-        stats = Run._run(companies=companies, today=date.fromisoformat(args.date))
+        stats = Run._run(companies=companies, today=date.fromisoformat(args.date), commit=True)
         env.cr.commit()
     if stats is False:
         raise SystemExit("the daily run did not start: another run holds the lock")

@@ -88,7 +88,7 @@ class DebtBlockMixin(models.AbstractModel):
             evaluations = Partner._debt_evaluate(
                 company, [(partner, amount, paid) for _rec, partner, amount, paid in rows]
             )
-            for (record, _partner, _amount, paid), ev in zip(rows, evaluations, strict=False):
+            for (record, _partner, _amount, _paid), ev in zip(rows, evaluations, strict=False):
                 pos, policy = ev["position"], ev["policy"]
                 limit = policy["credit_limit"]
                 required = ev["prepayment_required"]
@@ -106,7 +106,7 @@ class DebtBlockMixin(models.AbstractModel):
                     ),
                     "debt_prepay_percent": policy["prepayment_percent"] if policy["mode"] != "never" else 0.0,
                     "debt_prepay_required": required,
-                    "debt_prepay_paid": paid or 0.0,
+                    "debt_prepay_paid": ev["paid"] or 0.0,
                     "debt_block_state": (
                         "trusted" if policy["mode"] == "never"
                         else "blocked" if ev["reasons"] else "ok"
@@ -149,9 +149,11 @@ class DebtBlockMixin(models.AbstractModel):
             return self.browse()
         return self.filtered(lambda rec: rec.id == override.res_id)
 
-    def _debt_evaluate_documents(self):
+    def _debt_evaluate_documents(self, lazy_paid=False):
         """Live evaluation of the documents to confirm: ``[(record, evaluation)]``.
-        A constant number of queries per company, whatever the customer's history."""
+        A constant number of queries per company, whatever the customer's history.
+        ``lazy_paid``: fetch the prepayment paid only where a prepayment is required
+        (the check; the figures shown or logged get it always)."""
         items = self._debt_block_items()
         by_company = defaultdict(list)
         for record, (partner, company, amount, paid) in items.items():
@@ -161,7 +163,8 @@ class DebtBlockMixin(models.AbstractModel):
         Partner = self.env["res.partner"]
         for company, rows in by_company.items():
             evaluations = Partner._debt_evaluate(
-                company, [(partner, amount, paid) for _rec, partner, amount, paid in rows]
+                company, [(partner, amount, paid) for _rec, partner, amount, paid in rows],
+                lazy_paid=lazy_paid,
             )
             result.extend((row[0], ev) for row, ev in zip(rows, evaluations, strict=False))
         return result
@@ -171,7 +174,7 @@ class DebtBlockMixin(models.AbstractModel):
         when one of these documents belongs to a blocked customer."""
         overridden = self._debt_overridden()
         blocked = [
-            (record, ev) for record, ev in self._debt_evaluate_documents()
+            (record, ev) for record, ev in self._debt_evaluate_documents(lazy_paid=True)
             if ev["reasons"] and record not in overridden
         ]
         if blocked:

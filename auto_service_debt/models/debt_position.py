@@ -56,8 +56,8 @@ class DebtPosition(models.AbstractModel):
     def _get_positions(self, partners, company=None, today=None):
         """Return ``{commercial_partner_id: position}`` for ``partners``.
 
-        Two SQL queries whatever the number of partners or invoices:
-        one over the open due lines, one over confirmed, not fully invoiced orders.
+        One SQL query whatever the number of partners or invoices: the open due lines
+        joined with the confirmed, not fully invoiced orders.
         Invoices covered by a live installment plan (``debt_in_plan``) do not count as
         overdue and are left out of the exposure that is compared to the limit.
         """
@@ -74,31 +74,40 @@ class DebtPosition(models.AbstractModel):
         )
         self.env["account.move"].flush_model(["debt_in_plan", "debt_disputed"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self._flush_unbilled()
+        # One statement: the due lines and the unbilled orders, joined per partner.
         self.env.cr.execute(
             SQL(
                 """
-            SELECT rp.commercial_partner_id,
-                   SUM(aml.amount_residual),
-                   SUM(aml.amount_residual) FILTER (
-                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                         AND move.debt_in_plan IS NOT TRUE),
-                   COUNT(*) FILTER (
-                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                         AND move.debt_in_plan IS NOT TRUE),
-                   MIN(aml.date_maturity) FILTER (
-                       WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                         AND move.debt_in_plan IS NOT TRUE),
-                   SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan),
-                   SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed)
-              FROM %(from)s
-             WHERE %(where)s
-          GROUP BY rp.commercial_partner_id
+            WITH due AS (
+                SELECT rp.commercial_partner_id AS pid,
+                       SUM(aml.amount_residual) AS receivable,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                             AND move.debt_in_plan IS NOT TRUE) AS overdue,
+                       COUNT(*) FILTER (
+                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                             AND move.debt_in_plan IS NOT TRUE) AS overdue_count,
+                       MIN(aml.date_maturity) FILTER (
+                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
+                             AND move.debt_in_plan IS NOT TRUE) AS oldest,
+                       SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan) AS in_plan,
+                       SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed) AS disputed
+                  FROM %(from)s
+                 WHERE %(where)s
+              GROUP BY rp.commercial_partner_id
+            ), unbilled AS (%(unbilled)s)
+            SELECT COALESCE(due.pid, unbilled.pid), due.receivable, due.overdue,
+                   due.overdue_count, due.oldest, due.in_plan, due.disputed, unbilled.amount
+              FROM due
+              FULL OUTER JOIN unbilled ON unbilled.pid = due.pid
             """,
                 today=today,
+                unbilled=self._unbilled_query(partner_ids, company),
                 **{"from": DUE_LINES_FROM, "where": due_lines_where(company.id, partner_ids)},
             )
         )
-        for pid, receivable, overdue, count, oldest, in_plan, disputed in self.env.cr.fetchall():
+        for pid, receivable, overdue, count, oldest, in_plan, disputed, unbilled in self.env.cr.fetchall():
             pos = result[pid]
             pos.update(
                 receivable=receivable or 0.0,
@@ -108,9 +117,8 @@ class DebtPosition(models.AbstractModel):
                 overdue_days=(today - oldest).days if oldest else 0,
                 plan_amount=in_plan or 0.0,
                 disputed_amount=disputed or 0.0,
+                unbilled=unbilled or 0.0,
             )
-        for pid, unbilled in self._get_unbilled(partner_ids, company).items():
-            result[pid]["unbilled"] = unbilled
         currency = company.currency_id
         for pos in result.values():
             for key in ("receivable", "overdue_amount", "plan_amount", "disputed_amount", "unbilled"):
@@ -122,17 +130,26 @@ class DebtPosition(models.AbstractModel):
     @api.model
     def _get_unbilled(self, partner_ids, company):
         """Confirmed orders not yet invoiced, in company currency, per commercial partner."""
+        self._flush_unbilled()
+        self.env.cr.execute(self._unbilled_query(partner_ids, company))
+        return {pid: amount or 0.0 for pid, amount in self.env.cr.fetchall()}
+
+    @api.model
+    def _flush_unbilled(self):
         self.env["sale.order.line"].flush_model(
             ["price_total", "product_uom_qty", "qty_invoiced", "order_id"]
         )
         self.env["sale.order"].flush_model(["state", "currency_rate", "partner_id", "company_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT rp.commercial_partner_id,
+
+    @api.model
+    def _unbilled_query(self, partner_ids, company):
+        """``(pid, amount)`` of the confirmed orders not yet invoiced, in company currency."""
+        return SQL(
+            """
+            SELECT rp.commercial_partner_id AS pid,
                    SUM(sol.price_total
                        * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0) / sol.product_uom_qty
-                       / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_partner rp ON rp.id = so.partner_id
@@ -142,8 +159,6 @@ class DebtPosition(models.AbstractModel):
                AND rp.commercial_partner_id = ANY(%(partners)s)
           GROUP BY rp.commercial_partner_id
             """,
-                company=company.id,
-                partners=list(partner_ids),
-            )
+            company=company.id,
+            partners=list(partner_ids),
         )
-        return {pid: amount or 0.0 for pid, amount in self.env.cr.fetchall()}

@@ -29,7 +29,7 @@ class ResCompany(models.Model):
     )
     debt_batch_size = fields.Integer(
         string="Daily Run Batch Size",
-        default=2000,
+        default=5000,
         help="Number of customers processed and committed at a time by the daily run.",
     )
     debt_claim_days_business = fields.Integer(

@@ -1,10 +1,76 @@
 """Customer credit policy per company, the stored block flag and the live evaluation."""
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools.misc import format_date, formatLang
+import ast
+import datetime
 
-from ..tools.debt_block import evaluate_block, prepayment_required
+import babel.dates
+
+from odoo import api, fields, models
+from odoo.addons.base.models.res_lang import intersperse
+from odoo.exceptions import AccessError
+from odoo.tools.float_utils import float_round
+from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
+
+from ..tools.debt_block import (
+    DeferredAmount,
+    evaluate_block,
+    prepayment_applies,
+    prepayment_required,
+    resolve_deferred,
+)
+
+
+class ReasonFormatter:
+    """``formatLang`` and ``format_date`` of one language and one currency, with the
+    language data resolved once instead of at every call (the daily flags format
+    thousands of texts). Same output as the Odoo helpers."""
+
+    __slots__ = ("_date_format", "_dates", "_env", "_locale", "decimal_point", "digits",
+                 "grouping", "position", "symbol", "thousands_sep")
+
+    def __init__(self, env, currency):
+        lang = get_lang(env)
+        data = env["res.lang"]._get_data(id=lang.id)  # what res.lang.format reads
+        self._env = env
+        self.grouping = ast.literal_eval(data.grouping)
+        self.thousands_sep = data.thousands_sep or ""
+        self.decimal_point = data.decimal_point
+        self.digits = currency.decimal_places
+        self.symbol = currency.symbol
+        self.position = currency.position
+        self._locale = babel_locale_parse(lang.code)
+        self._date_format = posix_to_ldml(lang.date_format, locale=self._locale)
+        self._dates = {}
+
+    def number(self, value, digits=2):
+        """``formatLang(env, value, digits=digits)``."""
+        if value == "":
+            return ""
+        rounded = float_round(value, precision_digits=digits, rounding_method="HALF-EVEN")
+        parts = (f"%.{digits}f" % rounded).split(".")
+        parts[0] = intersperse(parts[0], self.grouping, self.thousands_sep)[0]
+        return self.decimal_point.join(parts)
+
+    def money(self, value):
+        """``formatLang(env, value, currency_obj=currency)``."""
+        formatted = self.number(value, self.digits)
+        if not self.symbol or value == "":
+            return formatted
+        if self.position == "after":
+            return f"{formatted}\N{NO-BREAK SPACE}{self.symbol}"
+        return f"{self.symbol}\N{NO-BREAK SPACE}{formatted}"
+
+    def date(self, value):
+        """``format_date(env, value)``."""
+        if type(value) is not datetime.date:
+            return format_date(self._env, value)
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = babel.dates.format_date(
+                value, format=self._date_format, locale=self._locale
+            )
+        return text
+
 
 POLICY_FIELDS = {
     "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
@@ -159,12 +225,16 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _debt_evaluate(self, company, entries, today=None):
+    def _debt_evaluate(self, company, entries, today=None, lazy_paid=False):
         """Evaluate the block rules for ``entries`` = ``[(partner, amount, paid)]`` in
         ``company`` (``amount`` the new work in company currency, ``paid`` the
-        prepayment already paid or ``None``). Return one dict per entry with
-        ``partner_id``, ``position``, ``policy``, ``reasons`` (codes and figures),
-        ``messages`` (texts) and ``prepayment_required``.
+        prepayment already paid, a ``DeferredAmount`` of it, or ``None``). Return one
+        dict per entry with ``partner_id``, ``position``, ``policy``, ``reasons`` (codes
+        and figures), ``messages`` (texts) and ``prepayment_required``.
+
+        Deferred amounts are fetched in one batch; with ``lazy_paid`` only those of
+        entries whose policy asks a prepayment (the others get 0.0: the amount paid
+        cannot change their evaluation).
 
         A constant number of queries, whatever the number of partners or invoices.
         """
@@ -175,11 +245,24 @@ class ResPartner(models.Model):
         # rights of whoever confirms the order.
         extra = self.sudo()._debt_extra_block_reasons(partners.sudo(), company) or {}
         digits = company.currency_id.decimal_places
+        pids = [partner.commercial_partner_id.id for partner, _a, _p in entries]
+        paids = [paid for _partner, _a, paid in entries]
+        if any(isinstance(paid, DeferredAmount) for paid in paids):
+            paids = resolve_deferred(paids, [
+                not lazy_paid or prepayment_applies(policies[pid], amount)
+                for pid, (_partner, amount, _p) in zip(pids, entries, strict=True)
+            ])
+        formatter = None  # built once per batch, only when a text is needed
         results = []
-        for partner, amount, paid in entries:
-            pid = partner.commercial_partner_id.id
+        for pid, (_partner, amount, _p), paid in zip(pids, entries, paids, strict=True):
             position, policy = positions[pid], policies[pid]
             reasons = evaluate_block(position, policy, amount, paid, extra.get(pid, ()), digits)
+            if reasons:
+                if formatter is None:
+                    formatter = self._debt_reason_formatter(company)
+                messages = self._debt_reason_messages(reasons, company, formatter)
+            else:
+                messages = []
             results.append({
                 "partner_id": pid,
                 "position": position,
@@ -187,7 +270,7 @@ class ResPartner(models.Model):
                 "amount": amount,
                 "paid": paid,
                 "reasons": reasons,
-                "messages": self._debt_reason_messages(reasons, company),
+                "messages": messages,
                 "prepayment_required": (
                     prepayment_required(amount, policy["prepayment_percent"], digits)
                     if paid is not None and policy["mode"] != "never" else 0.0
@@ -196,13 +279,20 @@ class ResPartner(models.Model):
         return results
 
     @api.model
-    def _debt_reason_messages(self, reasons, company):
-        """Human texts of evaluated reasons, amounts in the company currency."""
-        currency = company.currency_id
+    def _debt_reason_formatter(self, company):
+        """Number and date formatting of the current language and the company currency,
+        resolved once for a batch of messages (same output as ``formatLang`` and
+        ``format_date``)."""
+        return ReasonFormatter(self.env, company.currency_id)
 
-        def money(value):
-            return formatLang(self.env, value, currency_obj=currency)
-
+    @api.model
+    def _debt_reason_messages(self, reasons, company, formatter=None):
+        """Human texts of evaluated reasons, amounts in the company currency. Pass the
+        ``formatter`` of ``_debt_reason_formatter`` when formatting many customers."""
+        if not reasons:
+            return []
+        fmt = formatter or self._debt_reason_formatter(company)
+        money = fmt.money
         messages = []
         for code, val in reasons:
             if code == "always":
@@ -220,7 +310,7 @@ class ResPartner(models.Model):
                 messages.append(self.env._(
                     "Overdue for %(days)s days (oldest due date %(date)s), %(allowed)s days allowed; "
                     "overdue amount %(overdue)s.",
-                    days=val["days"], date=format_date(self.env, val["oldest_due_date"]),
+                    days=val["days"], date=fmt.date(val["oldest_due_date"]),
                     allowed=val["max_days"], overdue=money(val["overdue_amount"]),
                 ))
             elif code == "overdue_amount":
@@ -232,7 +322,7 @@ class ResPartner(models.Model):
                 messages.append(self.env._(
                     "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
                     "before confirmation; paid %(paid)s, missing %(missing)s.",
-                    percent=formatLang(self.env, val["percent"], digits=0 if val["percent"] == int(val["percent"]) else 2),
+                    percent=fmt.number(val["percent"], 0 if val["percent"] == int(val["percent"]) else 2),
                     required=money(val["required"]), paid=money(val["paid"]),
                     missing=money(val["missing"]),
                 ))

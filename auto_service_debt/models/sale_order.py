@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.debt_block import DeferredAmounts
+
 
 class SaleOrder(models.Model):
     """Work orders (заказ-наряд) carry the customer's car and are refused to blocked
@@ -54,9 +56,10 @@ class SaleOrder(models.Model):
 
     def _debt_block_items(self):
         orders = self.filtered(lambda o: o.state in ("draft", "sent") and o.partner_id)
-        paid = orders._debt_prepayment_paid()
+        # Fetched by the evaluation in one query, and only when a prepayment is required.
+        paid = DeferredAmounts(lambda ids: self.browse(ids)._debt_prepayment_paid())
         return {
-            order: (order.partner_id, order.company_id, order._debt_company_amount(), paid.get(order.id, 0.0))
+            order: (order.partner_id, order.company_id, order._debt_company_amount(), paid(order.id))
             for order in orders
         }
 

@@ -75,3 +75,51 @@ def prepayment_required(amount, percent, digits=2):
     if not percent or percent <= 0 or amount <= 0:
         return 0.0
     return _round(amount * percent / 100.0, digits)
+
+
+def prepayment_applies(policy, amount):
+    """Whether :func:`evaluate_block` can ask a prepayment of ``amount`` under ``policy``
+    (else the amount already paid does not matter)."""
+    return (
+        (policy.get("mode") or MODE_AUTO) != MODE_NEVER
+        and (policy.get("prepayment_percent") or 0.0) > 0
+        and amount > 0
+    )
+
+
+class DeferredAmounts:
+    """Amounts of a batch of documents fetched by one call ``fetch(keys) -> {key: amount}``
+    only when, and only for the keys for which, they are needed (e.g. the prepayment
+    paid, which matters only when the customer's policy asks a prepayment)."""
+
+    __slots__ = ("fetch",)
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def __call__(self, key):
+        return DeferredAmount(self, key)
+
+
+class DeferredAmount:
+    """The amount of ``key`` in a :class:`DeferredAmounts` batch (missing keys: 0)."""
+
+    __slots__ = ("batch", "key")
+
+    def __init__(self, batch, key):
+        self.batch = batch
+        self.key = key
+
+
+def resolve_deferred(paids, needed):
+    """Replace the :class:`DeferredAmount` of ``paids`` by their amounts, one fetch per
+    batch for the keys whose ``needed`` flag is true; the others get 0.0."""
+    keys = {}
+    for paid, need in zip(paids, needed, strict=True):
+        if need and isinstance(paid, DeferredAmount):
+            keys.setdefault(paid.batch, set()).add(paid.key)
+    fetched = {batch: batch.fetch(list(batch_keys)) for batch, batch_keys in keys.items()}
+    return [
+        (fetched.get(paid.batch) or {}).get(paid.key, 0.0) if isinstance(paid, DeferredAmount) else paid
+        for paid in paids
+    ]
