@@ -1315,16 +1315,6 @@ class MailTemplate(models.Model):
         return results
 
 
-class DebtDailyRun(models.AbstractModel):
-    _inherit = "debt.daily.run"
-
-    @api.model
-    def _debt_daily_steps(self):
-        return super()._debt_daily_steps() + [
-            (40, "cases", "debt.collection.case", "_debt_daily_collect")
-        ]
-
-
 class ResPartner(models.Model):
     _inherit = "res.partner"
 

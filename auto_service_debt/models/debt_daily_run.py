@@ -55,7 +55,13 @@ class DebtDailyRun(models.AbstractModel):
         ids of the commercial partners the step must see; by default every customer
         with an open receivable.
         """
-        return []
+        return [
+            (10, "flags", "debt.partner.status", "_debt_daily_refresh"),
+            (20, "penalties", "account.move.line", "_debt_daily_accrue"),
+            (30, "plans", "debt.installment.plan", "_debt_daily_plans"),
+            (40, "cases", "debt.collection.case", "_debt_daily_collect"),
+            (50, "scores", "debt.partner.score", "_debt_daily_score"),
+        ]
 
     @api.model
     def _cron_daily_run(self):

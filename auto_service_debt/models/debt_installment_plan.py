@@ -927,13 +927,3 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
-
-
-class DebtDailyRun(models.AbstractModel):
-    _inherit = "debt.daily.run"
-
-    @api.model
-    def _debt_daily_steps(self):
-        return super()._debt_daily_steps() + [
-            (30, "plans", "debt.installment.plan", "_debt_daily_plans")
-        ]

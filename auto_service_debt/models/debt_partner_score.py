@@ -168,16 +168,6 @@ class DebtPartnerScore(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
 
-class DebtDailyRun(models.AbstractModel):
-    _inherit = "debt.daily.run"
-
-    @api.model
-    def _debt_daily_steps(self):
-        return super()._debt_daily_steps() + [
-            (50, "scores", "debt.partner.score", "_debt_daily_score")
-        ]
-
-
 class ResPartner(models.Model):
     _inherit = "res.partner"
 

@@ -111,11 +111,3 @@ class DebtPartnerStatus(models.Model):
     @api.model
     def _debt_daily_refresh(self, partners, company, today):
         self._debt_refresh(partners, company, today)
-
-
-class DebtDailyRun(models.AbstractModel):
-    _inherit = "debt.daily.run"
-
-    @api.model
-    def _debt_daily_steps(self):
-        return super()._debt_daily_steps() + [(10, "flags", "debt.partner.status", "_debt_daily_refresh")]

@@ -574,13 +574,3 @@ class DebtPenaltySettlement(models.Model):
                 ON debt_penalty_settlement (penalty_id, date_to) WHERE closes_period
             """
         )
-
-
-class DebtDailyRun(models.AbstractModel):
-    _inherit = "debt.daily.run"
-
-    @api.model
-    def _debt_daily_steps(self):
-        return super()._debt_daily_steps() + [
-            (20, "penalties", "account.move.line", "_debt_daily_accrue")
-        ]
