@@ -1233,23 +1233,6 @@ class DebtCollectionDispute(models.Model):
         return True
 
 
-class AccountPartialReconcile(models.Model):
-    _inherit = "account.partial.reconcile"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partials = super().create(vals_list)
-        # A payment that clears the overdue debt closes the case without waiting for the run.
-        lines = (partials.debit_move_id | partials.credit_move_id).filtered(
-            lambda l: l.account_type == "asset_receivable" and l.partner_id
-        )
-        if lines and not self.env.context.get("debt_no_case_refresh"):
-            self.env["debt.collection.case"]._debt_close_paid_partners(
-                set(lines.partner_id.commercial_partner_id.ids), set(lines.company_id.ids)
-            )
-        return partials
-
-
 # Compiled dunning bodies, keyed by source and compile context: Odoo compiles an inline
 # QWeb body again for every record, which dominated the time of a dunning batch.
 _DEBT_COMPILED = LRU(32)

@@ -867,31 +867,6 @@ class DebtInstallmentLine(models.Model):
                 "plan and make a new one to change it.", plan=fixed[0].name))
 
 
-class AccountPartialReconcile(models.Model):
-    """Payments reaching covered invoices move the plans' allocation at once."""
-
-    _inherit = "account.partial.reconcile"
-
-    def _debt_plan_moves(self):
-        return (self.debit_move_id.move_id | self.credit_move_id.move_id).filtered(
-            lambda m: m.move_type == "out_invoice"
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partials = super().create(vals_list)
-        self.env["debt.installment.plan"]._debt_plans_of_moves(
-            partials._debt_plan_moves()
-        )._debt_recompute_allocation()
-        return partials
-
-    def unlink(self):
-        moves = self._debt_plan_moves()
-        res = super().unlink()
-        self.env["debt.installment.plan"]._debt_plans_of_moves(moves)._debt_recompute_allocation()
-        return res
-
-
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
