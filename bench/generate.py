@@ -327,6 +327,14 @@ def generate(env, scale, today, seed):
                amount_residual, amount_residual_currency, reconciled, full_reconcile_id,
                matching_number, quantity, price_unit, price_subtotal, price_total, discount,
                tax_tag_invert, create_uid, write_uid, create_date, write_date)"""
+    # Journal items carry the time they were last written as they would in a shop's
+    # database: posted on the invoice date, the receivable line written again when paid,
+    # the payment's lines on the payment date (what changed since the last daily run is
+    # found by these stamps).
+    stamp_inv = "1, 1, g.inv_date::timestamp, g.inv_date::timestamp"
+    stamp_paid = ("1, 1, g.inv_date::timestamp, "
+                  "CASE WHEN g.paid > 0 THEN GREATEST(g.inv_date, g.pay_date) ELSE g.inv_date END::timestamp")
+    stamp_pay = "1, 1, g.pay_date::timestamp, g.pay_date::timestamp"
     match = """CASE WHEN g.full_id IS NOT NULL THEN g.full_id::text
                     WHEN g.paid > 0 THEN 'P' || (%(prbase)s + g.j) END"""
     cr.execute(
@@ -335,14 +343,15 @@ def generate(env, scale, today, seed):
         SELECT %(lbase)s + 2 * g.k, %(mbase)s + g.k, co.sale_journal, co.company_id, co.currency_id,
                co.currency_id, 10, co.income_account, g.partner_id, nm.inv_name, 'posted',
                'Ремонтные работы', 'product', g.inv_date, g.inv_date, NULL, 0, g.amount, -g.amount,
-               -g.amount, 0, 0, false, NULL, NULL, 1, g.amount, g.amount, g.amount, 0, true, {common}
+               -g.amount, 0, 0, false, NULL, NULL, 1, g.amount, g.amount, g.amount, 0, true,
+               {stamp_inv}
           FROM g_inv g JOIN g_co co ON co.cidx = g.cidx JOIN g_names nm ON nm.k = g.k
         UNION ALL
         SELECT %(lbase)s + 2 * g.k + 1, %(mbase)s + g.k, co.sale_journal, co.company_id,
                co.currency_id, co.currency_id, 20, co.recv_account, g.partner_id, nm.inv_name,
                'posted', nm.inv_name, 'payment_term', g.inv_date, g.inv_date, g.due, g.amount, 0,
                g.amount, g.amount, g.amount - g.paid, g.amount - g.paid, g.paid = g.amount,
-               g.full_id, {match}, 0, 0, 0, 0, 0, false, {common}
+               g.full_id, {match}, 0, 0, 0, 0, 0, false, {stamp_paid}
           FROM g_inv g JOIN g_co co ON co.cidx = g.cidx JOIN g_names nm ON nm.k = g.k
         """,
         params,
@@ -354,7 +363,7 @@ def generate(env, scale, today, seed):
                co.company_id, co.currency_id, co.currency_id, 10, co.bank_account, g.partner_id,
                pn.pay_name, 'posted', 'Оплата ' || nm.inv_name, 'product', g.pay_date, NULL::date, g.pay_date,
                g.paid, 0, g.paid, g.paid, g.paid, g.paid, false, NULL, NULL, 0, 0, 0, 0, 0, false,
-               {common}
+               {stamp_pay}
           FROM g_inv g JOIN g_co co ON co.cidx = g.cidx JOIN g_names nm ON nm.k = g.k
           JOIN g_pnames pn ON pn.k = g.k
          WHERE g.paid > 0
@@ -363,7 +372,7 @@ def generate(env, scale, today, seed):
                co.company_id, co.currency_id, co.currency_id, 20, co.recv_account, g.partner_id,
                pn.pay_name, 'posted', 'Оплата ' || nm.inv_name, 'product', g.pay_date, NULL::date, g.pay_date,
                0, g.paid, -g.paid, -g.paid, 0, 0, true, g.full_id, {match}, 0, 0, 0, 0, 0, false,
-               {common}
+               {stamp_pay}
           FROM g_inv g JOIN g_co co ON co.cidx = g.cidx JOIN g_names nm ON nm.k = g.k
           JOIN g_pnames pn ON pn.k = g.k
          WHERE g.paid > 0

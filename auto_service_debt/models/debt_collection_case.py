@@ -10,12 +10,14 @@ from datetime import timedelta
 from lxml import html
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import _lt, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, safe_eval
 from odoo.tools.lru import LRU
 
 from .debt_position import DUE_LINES_FROM, due_lines_where
+
+REASON_CASE = _lt("collection case %(case)s is at stage %(stage)s")
 
 _logger = logging.getLogger(__name__)
 
@@ -317,9 +319,10 @@ class DebtCollectionCase(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _debt_due_lines(self, partner_ids, company, today):
-        """Open receivable due lines with a positive residual of ``partner_ids`` in
-        ``company``, one query: ``{commercial_partner_id: [line dicts]}``."""
+    def _debt_due_lines(self, partner_ids, company, today, with_credits=False):
+        """Open receivable due lines with a positive residual (``with_credits``: and
+        the open credits) of ``partner_ids`` in ``company``, one query:
+        ``{commercial_partner_id: [line dicts]}``."""
         self.env["account.move.line"].flush_model(
             ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "balance"]
         )
@@ -334,11 +337,15 @@ class DebtCollectionCase(models.Model):
                    aml.amount_residual, move.debt_disputed IS TRUE, move.debt_in_plan IS TRUE,
                    move.invoice_user_id
               FROM %s
-             WHERE %s AND aml.amount_residual > 0
+             WHERE %s %s
           ORDER BY aml.date_maturity, aml.id
             """,
                 DUE_LINES_FROM,
-                due_lines_where(company.id, list(partner_ids)),
+                due_lines_where(
+                    company.id, list(partner_ids),
+                    self.env["debt.position"]._receivable_account_ids(),
+                ),
+                SQL("") if with_credits else SQL("AND aml.amount_residual > 0"),
             )
         )
         result = defaultdict(list)
@@ -437,10 +444,20 @@ class DebtCollectionCase(models.Model):
         on ``today``. Idempotent: the guard log and the stage history make a repeated run
         do nothing."""
         Case = self.sudo().with_company(company)
-        partners = partners.commercial_partner_id
-        positions = self.env["debt.position"]._get_positions(partners, company, today)
-        lines_by_partner = Case._debt_due_lines(partners.ids, company, today)
+        # The daily run passes commercial partners (its candidates are). Their open
+        # lines, credits included, give both the position and the lines to dun.
+        Position = self.env["debt.position"]
+        open_lines = Case._debt_due_lines(partners.ids, company, today, with_credits=True)
+        positions = {
+            pid: Position._position_from_lines(open_lines.get(pid, ()), company, today)
+            for pid in partners.ids
+        }
+        lines_by_partner = {
+            pid: [line for line in lines if line["residual"] > 0] for pid, lines in open_lines.items()
+        }
         stages = self.env["debt.collection.stage"].sudo()._debt_stages(company)
+        target_of = stages._debt_ladder(stages)
+        order = {stage.id: rank for rank, stage in enumerate(stages)}
         cases = Case.search([
             ("state", "=", "open"), ("partner_id", "in", partners.ids), ("company_id", "=", company.id),
         ])
@@ -448,6 +465,7 @@ class DebtCollectionCase(models.Model):
         broken = cases.promise_ids.filtered(lambda p: p.state == "open")._debt_check_due(
             positions, today
         )
+        broken_ids = set(broken.case_id.ids)
         to_close = Case.browse()
         moves = defaultdict(lambda: Case.browse())
         new_cases = []
@@ -457,18 +475,18 @@ class DebtCollectionCase(models.Model):
             position = positions[pid]
             dunnable = self._debt_dunnable(lines_by_partner.get(pid, []), today)
             overdue_days = max((line["days_late"] for line in dunnable), default=0)
-            target = stages._debt_target_stage(stages, overdue_days) if dunnable else stages.browse()
+            target = target_of(overdue_days) if dunnable else stages.browse()
             case = case_by_partner.get(pid)
             if case:
-                if float_is_zero(position["overdue_amount"], precision_rounding=company.currency_id.rounding):
+                if not position["overdue_amount"]:  # rounded to the currency: paid
                     to_close |= case
                     continue
                 figures[case.id] = (position, dunnable, overdue_days)
                 paused = case.promise_date and case.promise_date >= today
-                if case in broken.case_id:
+                if case.id in broken_ids:
                     target = self._debt_next_stage(stages, case.stage_id, target)
                     paused = False
-                if not paused and self._debt_is_later(stages, target, case.stage_id):
+                if not paused and self._debt_is_later(stages, target, case.stage_id, order):
                     moves[target.id] |= case
             elif target:
                 new_cases.append({
@@ -544,12 +562,15 @@ class DebtCollectionCase(models.Model):
         return next((line["user_id"] for line in lines if line.get("user_id")), False)
 
     @api.model
-    def _debt_is_later(self, stages, stage, current):
+    def _debt_is_later(self, stages, stage, current, order=None):
+        """Whether ``stage`` comes after ``current`` in the ladder ``stages`` (``order``:
+        ``{stage_id: rank}`` of the ladder when the caller has it already)."""
         if not stage:
             return False
         if not current:
             return True
-        order = {s.id: i for i, s in enumerate(stages)}
+        if order is None:
+            order = {s.id: i for i, s in enumerate(stages)}
         return order.get(stage.id, -1) > order.get(current.id, -1)
 
     @api.model
@@ -1304,15 +1325,36 @@ class ResPartner(models.Model):
     debt_case_ids = fields.One2many("debt.collection.case", "partner_id", string="Collection Cases")
 
     @api.model
-    def _debt_extra_block_reasons(self, partners, company):
-        reasons = super()._debt_extra_block_reasons(partners, company) or {}
-        cases = self.env["debt.collection.case"].sudo().search([
-            ("state", "=", "open"), ("block_service", "=", True), ("company_id", "=", company.id),
-            ("partner_id", "in", partners.commercial_partner_id.ids),
-        ])
-        for case in cases:
-            reasons.setdefault(case.partner_id.id, []).append(self.env._(
-                "collection case %(case)s is at stage %(stage)s",
-                case=case.name, stage=case.stage_id.name,
-            ))
-        return reasons
+    def _debt_block_columns(self, company):
+        """An open case at a stage that blocks service blocks the customer: its number
+        and stage, read with the position."""
+        columns = super()._debt_block_columns(company)
+        columns["debt_blocking_cases"] = SQL(
+            """
+            (SELECT json_agg(json_build_array(c.name, %s) ORDER BY c.id)
+               FROM debt_collection_case c
+               JOIN debt_collection_stage stage ON stage.id = c.stage_id
+              WHERE c.partner_id = rp.id
+                AND c.company_id = %s
+                AND c.state = 'open'
+                AND c.block_service)
+            """,
+            self.env["debt.collection.stage"]._field_to_sql("stage", "name"),
+            company.id,
+        )
+        return columns
+
+    @api.model
+    def _debt_flush_block_facts(self):
+        super()._debt_flush_block_facts()
+        self.env["debt.collection.case"].flush_model(
+            ["name", "stage_id", "partner_id", "company_id", "state", "block_service"]
+        )
+        self.env["debt.collection.stage"].flush_model(["name"])
+
+    @api.model
+    def _debt_extra_reason_texts(self, facts, formatter):
+        texts = super()._debt_extra_reason_texts(facts, formatter)
+        for case, stage in facts.get("debt_blocking_cases") or ():
+            texts.append(formatter.text(REASON_CASE, case=case, stage=stage))
+        return texts

@@ -1,15 +1,20 @@
 """The one daily run: ordered steps over batches of customers, committed per batch,
 resumable after a crash and never running twice at once."""
 
+import itertools
 import logging
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .debt_position import due_lines_where
+
 _logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock that keeps two runs from overlapping.
 DAILY_RUN_LOCK = 0x64656274  # "debt"
+# Identifies one run in this process (the steps of a run share what they read once).
+RUN_COUNTER = itertools.count(1)
 
 
 class DebtDailyRunState(models.Model):
@@ -80,10 +85,12 @@ class DebtDailyRun(models.AbstractModel):
             _logger.info("debt daily run: another run is in progress, skipping")
             return False
         stats = {}
+        run_key = next(RUN_COUNTER)
         try:
             for company in companies:
                 run = self.with_company(company).with_context(
-                    allowed_company_ids=[company.id], debt_run_commit=commit
+                    allowed_company_ids=[company.id], debt_run_commit=commit,
+                    debt_run_key=run_key,
                 )
                 for _seq, code, model, method in sorted(run._debt_daily_steps()):
                     if steps and code not in steps:
@@ -100,7 +107,17 @@ class DebtDailyRun(models.AbstractModel):
 
     @api.model
     def _open_receivable_partner_ids(self, company):
-        """Commercial partners with open receivable due lines in ``company``."""
+        """Commercial partners with open receivable due lines in ``company``.
+
+        Several steps start from this list: during a run it is read once per company
+        and kept on the cursor (the run's steps see the same customers)."""
+        key = self.env.context.get("debt_run_key")
+        if key:
+            cached = self.env.cr.cache.setdefault("debt_open_receivable", {})
+            if (key, company.id) not in cached:
+                cached.clear()  # one run at a time per cursor
+                cached[key, company.id] = self.with_context(debt_run_key=False)._open_receivable_partner_ids(company)
+            return cached[key, company.id]
         self.env["account.move.line"].flush_model(["amount_residual", "reconciled"])
         self.env.cr.execute(
             SQL(
@@ -108,13 +125,10 @@ class DebtDailyRun(models.AbstractModel):
             SELECT DISTINCT rp.commercial_partner_id
               FROM account_move_line aml
               JOIN res_partner rp ON rp.id = aml.partner_id
-             WHERE aml.company_id = %s AND aml.parent_state = 'posted'
-               AND aml.account_id IN (
-                   SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-               AND aml.reconciled IS NOT TRUE AND aml.amount_residual != 0
+             WHERE %s
           ORDER BY 1
             """,
-                company.id,
+                due_lines_where(company.id, account_ids=self.env["debt.position"]._receivable_account_ids()),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -129,6 +143,7 @@ class DebtDailyRun(models.AbstractModel):
         if not state:
             state = State.create({"company_id": company.id, "run_date": today, "step": code})
         model = self.env[model_name]
+        self._no_jit()
         partner_ids = [
             pid
             for pid in self._candidate_partner_ids(company, today, code, model)
@@ -141,6 +156,7 @@ class DebtDailyRun(models.AbstractModel):
         for batch in batches:
             partners = self.env["res.partner"].browse(batch)
             with self.env.cr.savepoint():
+                self._no_jit()
                 getattr(model, method_name)(partners, company, today)
                 state.write({"last_partner_id": batch[-1], "batches": state.batches + 1})
             self._commit()
@@ -158,6 +174,12 @@ class DebtDailyRun(models.AbstractModel):
             company.id, code, len(partner_ids), len(batches),
         )
         return {"partners": len(partner_ids), "batches": len(batches)}
+
+    def _no_jit(self):
+        """Turn PostgreSQL's JIT compilation off until the end of the transaction (the
+        next commit): a batch's set-based statements have large cost estimates but run
+        in tens of milliseconds, and compiling them would take seconds each."""
+        self.env.cr.execute("SET LOCAL jit = off")
 
     def _commit(self):
         # Only the scheduled action (and the benchmark) commit per batch; a caller inside

@@ -3,11 +3,15 @@ that the system enforces through payment allocation and the daily run."""
 
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..tools import schedule
+
+REASON_PLAN_DEFAULTED = _lt(
+    "Installment plan %(plan)s defaulted on %(date)s: the remaining debt is due at once."
+)
 
 LIVE_STATES = ("draft", "active")
 SCHEDULE_FIELDS = {
@@ -657,39 +661,6 @@ class DebtInstallmentPlan(models.Model):
             ("left_amount", ">", 0),
         ])
 
-    @api.model
-    def _debt_defaulted_reasons(self, partners, company):
-        """``{commercial_partner_id: [text]}`` for the defaulted plans of ``partners`` in
-        ``company`` whose covered invoices are still not paid (one query)."""
-        partner_ids = partners.commercial_partner_id.ids
-        if not partner_ids:
-            return {}
-        self.flush_model(["state", "partner_id", "company_id", "name", "defaulted_date"])
-        self.env["account.move"].flush_model(["amount_residual"])
-        self.env.cr.execute(SQL(
-            """
-            SELECT plan.partner_id, plan.name, plan.defaulted_date
-              FROM debt_installment_plan plan
-             WHERE plan.state = 'defaulted'
-               AND plan.company_id = %(company)s
-               AND plan.partner_id = ANY(%(partners)s)
-               AND EXISTS (
-                   SELECT 1 FROM debt_installment_plan_move_rel rel
-                     JOIN account_move move ON move.id = rel.move_id
-                    WHERE rel.plan_id = plan.id AND move.amount_residual > 0)
-          ORDER BY plan.defaulted_date, plan.id
-            """,
-            company=company.id,
-            partners=partner_ids,
-        ))
-        reasons = {}
-        for partner_id, name, defaulted_date in self.env.cr.fetchall():
-            reasons.setdefault(partner_id, []).append(self.env._(
-                "Installment plan %(plan)s defaulted on %(date)s: the remaining debt is due "
-                "at once.",
-                plan=name, date=format_date(self.env, defaulted_date)))
-        return reasons
-
     # ---------------------------------------------------------------- document
 
     def _get_agreement_values(self):
@@ -876,14 +847,44 @@ class ResPartner(models.Model):
     )
 
     @api.model
-    def _debt_extra_block_reasons(self, partners, company):
-        """A defaulted plan whose debt is still unpaid blocks the customer."""
-        reasons = super()._debt_extra_block_reasons(partners, company) or {}
-        for partner_id, texts in self.env["debt.installment.plan"]._debt_defaulted_reasons(
-            partners, company
-        ).items():
-            reasons.setdefault(partner_id, []).extend(texts)
-        return reasons
+    def _debt_block_columns(self, company):
+        """A defaulted plan whose covered invoices are still not paid blocks the
+        customer: its number and default date, read with the position."""
+        columns = super()._debt_block_columns(company)
+        columns["debt_defaulted_plans"] = SQL(
+            """
+            (SELECT json_agg(json_build_array(plan.name, plan.defaulted_date)
+                             ORDER BY plan.defaulted_date, plan.id)
+               FROM debt_installment_plan plan
+              WHERE plan.partner_id = rp.id
+                AND plan.company_id = %s
+                AND plan.state = 'defaulted'
+                AND EXISTS (
+                    SELECT 1 FROM debt_installment_plan_move_rel rel
+                      JOIN account_move move ON move.id = rel.move_id
+                     WHERE rel.plan_id = plan.id AND move.amount_residual > 0))
+            """,
+            company.id,
+        )
+        return columns
+
+    @api.model
+    def _debt_flush_block_facts(self):
+        super()._debt_flush_block_facts()
+        self.env["debt.installment.plan"].flush_model(
+            ["state", "partner_id", "company_id", "name", "defaulted_date", "invoice_ids"]
+        )
+        self.env["account.move"].flush_model(["amount_residual"])
+
+    @api.model
+    def _debt_extra_reason_texts(self, facts, formatter):
+        texts = super()._debt_extra_reason_texts(facts, formatter)
+        for name, defaulted_date in facts.get("debt_defaulted_plans") or ():
+            texts.append(formatter.text(
+                REASON_PLAN_DEFAULTED,
+                plan=name, date=formatter.date(fields.Date.to_date(defaulted_date)),
+            ))
+        return texts
 
     def _compute_debt_plan_count(self):
         counts = dict(

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.score import DueItem, compute_score
+from ..tools.score import ScoreTotals, score_from_totals
 
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 WINDOW_DAYS = 730  # the last 24 months
@@ -32,7 +32,9 @@ class DebtPartnerScore(models.Model):
     item_count = fields.Integer(string="Invoices Due")
     broken_promises = fields.Integer()
     defaulted_plans = fields.Integer()
-    computed_on = fields.Date()
+    computed_on = fields.Date(
+        string="Changed On", help="Date of the daily run that last changed these figures."
+    )
 
     _sql_constraints = [
         ("partner_company_uniq", "unique(partner_id, company_id)",
@@ -44,37 +46,51 @@ class DebtPartnerScore(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _debt_score_items(self, partner_ids, company, today):
-        """Due lines of the window with their full-payment date, per commercial partner:
-        one query for any number of partners."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
+    def _debt_score_totals(self, partner_ids, company, today):
+        """:class:`ScoreTotals` of the due lines of the window per commercial partner,
+        summed by the database in one query for any number of partners: a due line is
+        paid on the date of its last reconciliation once it is fully paid, else open."""
+        self.env["account.move.line"].flush_model(
+            ["balance", "date_maturity", "reconciled", "amount_residual", "parent_state",
+             "partner_id", "account_id", "move_id", "company_id"]
+        )
+        self.env["account.move"].flush_model(["move_type"])
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
         self.env.cr.execute(SQL(
             """
-            SELECT rp.commercial_partner_id, aml.balance, aml.date_maturity,
-                   CASE WHEN aml.reconciled OR aml.amount_residual = 0
-                        THEN (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
-                               WHERE apr.debit_move_id = aml.id)
-                   END
-              FROM account_move_line aml
-              JOIN res_partner rp ON rp.id = aml.partner_id
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN account_move move ON move.id = aml.move_id
-             WHERE aml.company_id = %(company)s
-               AND aml.parent_state = 'posted'
-               AND acc.account_type = 'asset_receivable'
-               AND move.move_type = 'out_invoice'
-               AND aml.balance > 0
-               AND aml.date_maturity >= %(since)s
-               AND rp.commercial_partner_id = ANY(%(partners)s)
+            WITH items AS MATERIALIZED (
+                SELECT rp.commercial_partner_id AS pid, aml.balance AS amount,
+                       aml.date_maturity AS due,
+                       CASE WHEN aml.reconciled OR aml.amount_residual = 0
+                            THEN (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
+                                   WHERE apr.debit_move_id = aml.id)
+                       END AS paid
+                  FROM account_move_line aml
+                  JOIN res_partner rp ON rp.id = aml.partner_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN account_move move ON move.id = aml.move_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+                   AND move.move_type = 'out_invoice'
+                   AND aml.balance > 0
+                   AND aml.date_maturity >= %(since)s
+                   AND aml.date_maturity < %(today)s
+                   AND rp.commercial_partner_id = ANY(%(partners)s)
+            )
+            SELECT pid, COUNT(*), COUNT(*) FILTER (WHERE paid <= due), SUM(amount),
+                   SUM(amount * GREATEST(COALESCE(paid, %(today)s::date) - due, 0)),
+                   MIN(due) FILTER (WHERE paid IS NULL)
+              FROM items
+          GROUP BY pid
             """,
-            company=company.id, since=today - timedelta(days=WINDOW_DAYS),
+            company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
             partners=list(partner_ids),
         ))
-        items = {pid: [] for pid in partner_ids}
-        for pid, amount, due, paid in self.env.cr.fetchall():
-            items[pid].append(DueItem(amount, due, paid))
-        return items
+        return {
+            pid: ScoreTotals(count, on_time, float(amount), float(days_late), oldest)
+            for pid, count, on_time, amount, days_late, oldest in self.env.cr.fetchall()
+        }
 
     @api.model
     def _debt_score_events(self, partner_ids, company, today):
@@ -105,12 +121,15 @@ class DebtPartnerScore(models.Model):
     def _debt_daily_score(self, partners, company, today):
         """Recompute and upsert the scores of a batch (idempotent for the date)."""
         partner_ids = partners.ids
-        items = self._debt_score_items(partner_ids, company, today)
+        totals = self._debt_score_totals(partner_ids, company, today)
         events = self._debt_score_events(partner_ids, company, today)
         rows = []
+        empty = ScoreTotals()
         for pid in partner_ids:
             ev = events[pid]
-            result = compute_score(items[pid], today, ev["broken_promises"], ev["defaulted_plans"])
+            result = score_from_totals(
+                totals.get(pid, empty), today, ev["broken_promises"], ev["defaulted_plans"]
+            )
             rows.append((
                 pid, result.score, result.grade or None, result.on_time_share * 100,
                 result.weighted_days_late, result.overdue_days, result.items,
@@ -141,6 +160,15 @@ class DebtPartnerScore(models.Model):
                    defaulted_plans = EXCLUDED.defaulted_plans,
                    computed_on = EXCLUDED.computed_on,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+             -- A row whose figures did not change is not rewritten.
+             WHERE (debt_partner_score.score, debt_partner_score.grade,
+                    debt_partner_score.on_time_share, debt_partner_score.weighted_days_late,
+                    debt_partner_score.overdue_days, debt_partner_score.item_count,
+                    debt_partner_score.broken_promises, debt_partner_score.defaulted_plans)
+                   IS DISTINCT FROM
+                   (EXCLUDED.score, EXCLUDED.grade, EXCLUDED.on_time_share,
+                    EXCLUDED.weighted_days_late, EXCLUDED.overdue_days, EXCLUDED.item_count,
+                    EXCLUDED.broken_promises, EXCLUDED.defaulted_plans)
             """,
             company=company.id, today=today, uid=self.env.uid, now=now,
             p=list(cols[0]), s=list(cols[1]), g=list(cols[2]), ot=list(cols[3]),
@@ -152,18 +180,86 @@ class DebtPartnerScore(models.Model):
 
     @api.model
     def _debt_daily_candidates(self, company, today, code):
-        """Every customer with a due line in the window."""
+        """Customers whose score may differ from the one stored.
+
+        A score only moves with the date while the customer has open due lines (their
+        days late grow), or when its history changes: a line fell due or left the
+        window, a receivable line was written (paid, unreconciled, reversed, cancelled),
+        a promise or plan event happened or left the window. After a complete scoring
+        earlier in the same month only those customers are rescored; the first run of
+        a month (and the very first run) rescores every customer with a due line in
+        the window, which also catches what no line records (e.g. a contact moved to
+        another company)."""
+        since = today - timedelta(days=WINDOW_DAYS)
+        State = self.env["debt.daily.run.state"]
+        State.flush_model()
         self.env.cr.execute(SQL(
             """
-            SELECT DISTINCT rp.commercial_partner_id
+            SELECT run_date, create_date FROM debt_daily_run_state
+             WHERE company_id = %s AND step = %s AND done AND run_date < %s
+          ORDER BY run_date DESC LIMIT 1
+            """,
+            company.id, code, today,
+        ))
+        last = self.env.cr.fetchone()
+        if not last or (last[0].year, last[0].month) != (today.year, today.month):
+            return self._debt_score_all_candidates(company, today)
+        last_date, last_started = last
+        last_since = last_date - timedelta(days=WINDOW_DAYS)
+        # A transaction that began before that scoring and committed after it wrote
+        # lines with an earlier write date: look a day further back.
+        written_since = last_started - timedelta(days=1)
+        self.env["account.move.line"].flush_model()
+        self.env["debt.collection.promise"].flush_model()
+        self.env["debt.installment.plan"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT rp.commercial_partner_id
               FROM account_move_line aml
               JOIN res_partner rp ON rp.id = aml.partner_id
               JOIN account_account acc ON acc.id = aml.account_id
-             WHERE aml.company_id = %s AND aml.parent_state = 'posted'
-               AND acc.account_type = 'asset_receivable' AND aml.balance > 0
-               AND aml.date_maturity >= %s
+             WHERE aml.company_id = %(company)s
+               AND acc.account_type = 'asset_receivable'
+               AND (aml.write_date >= %(written)s
+                    OR aml.parent_state = 'posted' AND aml.balance > 0 AND (
+                         aml.date_maturity >= %(last_date)s AND aml.date_maturity < %(today)s
+                      OR aml.date_maturity >= %(last_since)s AND aml.date_maturity < %(since)s
+                      OR aml.date_maturity >= %(since)s AND aml.date_maturity < %(today)s
+                         AND aml.reconciled IS NOT TRUE AND aml.amount_residual != 0))
+             UNION
+            SELECT partner_id FROM debt_collection_promise
+             WHERE company_id = %(company)s
+               AND (write_date >= %(written)s OR date >= %(last_since)s AND date < %(since)s)
+             UNION
+            SELECT partner_id FROM debt_installment_plan
+             WHERE company_id = %(company)s
+               AND (write_date >= %(written)s
+                    OR defaulted_date >= %(last_since)s AND defaulted_date < %(since)s)
             """,
-            company.id, today - timedelta(days=WINDOW_DAYS),
+            company=company.id, today=today, since=since, last_date=last_date,
+            last_since=last_since, written=written_since,
+        ))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _debt_score_all_candidates(self, company, today):
+        """Every customer with a due line in the window, and those scored before (their
+        score is cleared when nothing is left in the window)."""
+        self.flush_model(["partner_id", "company_id", "item_count"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT rp.commercial_partner_id
+              FROM account_move_line aml
+              JOIN res_partner rp ON rp.id = aml.partner_id
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable' AND aml.balance > 0
+               AND aml.date_maturity >= %(since)s
+             UNION
+            SELECT partner_id FROM debt_partner_score
+             WHERE company_id = %(company)s AND item_count > 0
+            """,
+            company=company.id, since=today - timedelta(days=WINDOW_DAYS),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -204,22 +300,33 @@ class ResPartner(models.Model):
         return [("commercial_partner_id", "in" if positive else "not in", partner_ids)]
 
     @api.model
-    def _debt_block_policies(self, company):
-        """Company grade rules raise the required prepayment of C and D customers."""
-        policies = super()._debt_block_policies(company)
-        if not company.debt_grade_rules or not policies:
-            return policies
-        rules = {"C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment}
-        grades = self.env["debt.partner.score"].sudo().search_read(
-            [("company_id", "=", company.id), ("partner_id", "in", list(policies)),
-             ("grade", "in", list(rules))],
-            ["partner_id", "grade"],
-        )
-        for row in grades:
-            policy = policies[row["partner_id"][0]]
-            if policy["mode"] != "never":
-                policy["prepayment_percent"] = max(policy["prepayment_percent"], rules[row["grade"]])
-        return policies
+    def _debt_block_columns(self, company):
+        """Company grade rules raise the required prepayment of C and D customers: the
+        grade is read with the position."""
+        columns = super()._debt_block_columns(company)
+        if company.debt_grade_rules:
+            columns["debt_grade"] = SQL(
+                "(SELECT score.grade FROM debt_partner_score score"
+                "  WHERE score.partner_id = rp.id AND score.company_id = %s)",
+                company.id,
+            )
+        return columns
+
+    @api.model
+    def _debt_block_defaults(self, company):
+        defaults = super()._debt_block_defaults(company)
+        defaults["grade_prepayment"] = {
+            "C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment,
+        }
+        return defaults
+
+    @api.model
+    def _debt_block_policy(self, defaults, facts):
+        policy = super()._debt_block_policy(defaults, facts)
+        percent = defaults["grade_prepayment"].get(facts.get("debt_grade"))
+        if percent and policy["mode"] != "never":
+            policy["prepayment_percent"] = max(policy["prepayment_percent"], percent)
+        return policy
 
 
 class ResCompany(models.Model):

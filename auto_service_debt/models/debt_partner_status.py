@@ -24,7 +24,9 @@ class DebtPartnerStatus(models.Model):
     overdue_amount = fields.Monetary(currency_field="currency_id")
     overdue_days = fields.Integer()
     credit_limit = fields.Monetary(currency_field="currency_id")
-    refreshed_at = fields.Datetime(string="Refreshed")
+    refreshed_at = fields.Datetime(
+        string="Changed", help="When these figures were last found different."
+    )
 
     _sql_constraints = [
         ("partner_company_uniq", "unique(partner_id, company_id)",
@@ -32,17 +34,20 @@ class DebtPartnerStatus(models.Model):
     ]
 
     @api.model
-    def _debt_refresh(self, partners, company, today=None):
+    def _debt_refresh(self, partners, company, today=None, commercial=False):
         """Re-evaluate and upsert the flags of ``partners`` (any contacts: their
-        commercial partners are used) in ``company``, in a constant number of queries."""
-        commercial = partners.commercial_partner_id.filtered("id")
+        commercial partners are used; ``commercial``: they are commercial partners
+        already) in ``company``, in a constant number of queries. A row whose figures
+        did not change is not rewritten."""
         if not commercial:
+            partners = partners.commercial_partner_id.filtered("id")
+        if not partners:
             return
         Partner = self.env["res.partner"]
         # Stored reasons are read by everyone: write them in the company's language.
         lang = company.partner_id.lang or self.env.lang or "en_US"
         evaluations = Partner.with_context(lang=lang)._debt_evaluate(
-            company, [(partner, 0.0, None) for partner in commercial], today
+            company, [(partner, 0.0, None) for partner in partners], today, commercial=True
         )
         rows = []
         for ev in evaluations:
@@ -69,6 +74,12 @@ class DebtPartnerStatus(models.Model):
                    overdue_days = EXCLUDED.overdue_days, credit_limit = EXCLUDED.credit_limit,
                    refreshed_at = EXCLUDED.refreshed_at,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+             WHERE (debt_partner_status.blocked, debt_partner_status.reasons,
+                    debt_partner_status.exposure, debt_partner_status.overdue_amount,
+                    debt_partner_status.overdue_days, debt_partner_status.credit_limit)
+                   IS DISTINCT FROM
+                   (EXCLUDED.blocked, EXCLUDED.reasons, EXCLUDED.exposure,
+                    EXCLUDED.overdue_amount, EXCLUDED.overdue_days, EXCLUDED.credit_limit)
             """,
             company=company.id, now=self.env.cr.now(), uid=self.env.uid,
             pids=list(columns[0]), blocked=list(columns[1]), reasons=list(columns[2]),
@@ -110,4 +121,5 @@ class DebtPartnerStatus(models.Model):
 
     @api.model
     def _debt_daily_refresh(self, partners, company, today):
-        self._debt_refresh(partners, company, today)
+        # The daily run's candidates are commercial partners.
+        self._debt_refresh(partners, company, today, commercial=True)

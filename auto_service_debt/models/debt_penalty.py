@@ -1,6 +1,7 @@
 """Accrued penalties per overdue due line, recomputed from scratch by the daily run,
 and the log of what was invoiced or waived (so that no day is ever charged twice)."""
 
+import hashlib
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -11,7 +12,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools.penalty import PenaltyError, PenaltyRateMissing, compute_penalty
+from ..tools.penalty import (
+    RULES_VERSION,
+    PenaltyError,
+    PenaltyRateMissing,
+    RateTable,
+    compute_penalty,
+)
+from .debt_position import receivable_accounts
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +29,7 @@ COMPUTED_FIELDS = (
     "partner_id", "move_id", "policy_id", "kind", "date_maturity", "principal", "residual",
     "computed_to", "settled_to", "amount_accrued", "amount_waived_open", "amount_open",
     "amount_invoiced", "amount_waived", "provisional", "note", "breakdown", "paid", "state",
+    "input_digest",
 )
 
 
@@ -82,6 +91,11 @@ class DebtPenalty(models.Model):
     )
     note = fields.Char(readonly=True)
     breakdown = fields.Json(readonly=True)
+    input_digest = fields.Char(
+        readonly=True, copy=False,
+        help="Fingerprint of everything the amounts were computed from: the daily run "
+        "recomputes the penalty only when it differs.",
+    )
     breakdown_html = fields.Html(
         string="Calculation", compute="_compute_breakdown_html", sanitize=False
     )
@@ -191,35 +205,43 @@ class DebtPenalty(models.Model):
         filters = [
             SQL("aml.company_id = %s", company.id),
             SQL("aml.parent_state = 'posted'"),
-            SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"),
+            receivable_accounts(self.env["debt.position"]._receivable_account_ids()),
             SQL("aml.balance > 0"),
             SQL("aml.date_maturity < %s", today),
             SQL("move.debt_penalty_invoice IS NOT TRUE"),
         ]
         if partner_ids is not None:
             filters.append(SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids)))
-        if line_ids is not None:
-            filters.append(SQL("aml.id = ANY(%s)", list(line_ids)))
-        else:
-            filters.append(SQL(
-                "(aml.reconciled IS NOT TRUE OR pen.id IS NOT NULL AND pen.state != 'done')"
-            ))
-        self.env.cr.execute(SQL(
+        select = SQL(
             """
             SELECT aml.id, aml.move_id, rp.commercial_partner_id, aml.date_maturity,
-                   aml.balance, aml.amount_residual, aml.reconciled, pen.id
+                   aml.balance, aml.amount_residual, aml.reconciled, pen.id, pen.input_digest
               FROM account_move_line aml
               JOIN account_move move ON move.id = aml.move_id
               JOIN res_partner rp ON rp.id = aml.partner_id
          LEFT JOIN debt_penalty pen ON pen.move_line_id = aml.id
-             WHERE %s
-          ORDER BY aml.id
-            """,
-            SQL(" AND ").join(filters),
-        ))
+            """
+        )
+        where = SQL(" AND ").join(filters)
+        if line_ids is not None:
+            query = SQL("%s WHERE %s AND aml.id = ANY(%s) ORDER BY 1", select, where, list(line_ids))
+        else:
+            # The unpaid lines (read through the index of unreconciled lines), then the
+            # paid ones whose penalty is not settled yet.
+            query = SQL(
+                """
+                %(select)s WHERE %(where)s AND aml.reconciled IS NOT TRUE
+                 UNION ALL
+                %(select)s WHERE %(where)s AND aml.reconciled IS TRUE
+                   AND pen.id IS NOT NULL AND pen.state != 'done'
+                 ORDER BY 1
+                """,
+                select=select, where=where,
+            )
+        self.env.cr.execute(query)
         lines = [
             dict(zip(("id", "move_id", "partner_id", "date_maturity", "balance", "residual",
-                      "reconciled", "penalty_id"), row, strict=False))
+                      "reconciled", "penalty_id", "digest"), row, strict=False))
             for row in self.env.cr.fetchall()
         ]
         ids = [line["id"] for line in lines]
@@ -252,12 +274,18 @@ class DebtPenalty(models.Model):
         return lines, payments, settlements
 
     @api.model
-    def _debt_compute(self, company, today, lines, payments, settlements, strict=False):
+    def _debt_compute(self, company, today, lines, payments, settlements, strict=False,
+                      skip_unchanged=False):
         """Compute each gathered line; return ``{line_id: values}`` (values of
         debt.penalty plus ``"result"``, the pure result, or None when no policy applies).
 
         ``strict``: a day past the known key rates raises a UserError (claims, direct
         computation) instead of stopping at the known date with a provisional flag.
+
+        ``skip_unchanged``: a line whose inputs have the fingerprint stored with its
+        penalty (same debt, payments, settlements, policy terms, key rates, computation
+        date and rules) gets ``{"unchanged": True, "provisional": ...}`` instead: its
+        stored figures are what the computation would give again.
         """
         Partner = self.env["res.partner"]
         partner_ids = {line["partner_id"] for line in lines}
@@ -268,13 +296,36 @@ class DebtPenalty(models.Model):
         rates = None
         known_until = company.debt_key_rate_known_until
         currency = company.currency_id
+        digits = currency.decimal_places
+        # The penalty decimals are exact to the cent: as they are in a currency of cents,
+        # else rounded by the currency.
+        amount = float if digits == 2 else (lambda value: currency.round(float(value)))
+        # What each policy gives the computation, read once per batch, not per line.
+        policy_data = {}
+
+        def data_of(policy):
+            data = policy_data.get(policy.id)
+            if data is None:
+                kind = policy.kind
+                data = policy_data[policy.id] = (
+                    kind, policy._debt_params() if kind in ("contract", "key_rate") else None,
+                    {"cap_percent": policy.cap_percent},
+                )
+            return data
+
+        rates_repr = None
+
         out = {}
         for line in lines:
             policy = (
                 Policy.browse(locked[line["penalty_id"]]) if line["penalty_id"] in locked
                 else policies.get(line["partner_id"])
             )
-            if not policy or policy.kind not in ("contract", "key_rate"):
+            if not policy:
+                out[line["id"]] = None
+                continue
+            kind, params, json_policy = data_of(policy)
+            if params is None:
                 out[line["id"]] = None
                 continue
             rows = settlements.get(line["penalty_id"], [])
@@ -293,13 +344,26 @@ class DebtPenalty(models.Model):
             date_to = today
             provisional = False
             kwargs = {}
-            if policy.kind == "key_rate":
+            if kind == "key_rate":
                 if rates is None:
-                    rates = self.env["debt.key.rate"]._debt_rate_table()
+                    rates = RateTable(self.env["debt.key.rate"]._debt_rate_table())
+                    rates_repr = repr(rates.rows)
                 kwargs = {"rates": rates, "known_until": known_until}
                 if not strict and known_until and date_to > known_until:
                     date_to = known_until
                     provisional = True
+            digest = False
+            if skip_unchanged:
+                digest = hashlib.sha1(repr((
+                    RULES_VERSION, digits, policy.id, kind, sorted(params.items()), json_policy,
+                    rates_repr if kind == "key_rate" else None, known_until, date_to,
+                    provisional, line["move_id"], line["partner_id"], line["date_maturity"],
+                    line["balance"], line["residual"], line["reconciled"],
+                    payments.get(line["id"]), rows,
+                )).encode()).hexdigest()
+                if line["penalty_id"] and digest == line.get("digest"):
+                    out[line["id"]] = {"unchanged": True, "provisional": provisional}
+                    continue
             note = False
             try:
                 result = compute_penalty(
@@ -307,10 +371,10 @@ class DebtPenalty(models.Model):
                     due_date=line["date_maturity"],
                     payments=payments.get(line["id"], []),
                     date_to=date_to,
-                    kind=policy.kind,
+                    kind=kind,
                     from_date=settled_to,
                     already_charged=consumed,
-                    **policy._debt_params(),
+                    **params,
                     **kwargs,
                 )
             except PenaltyRateMissing as exc:
@@ -324,7 +388,7 @@ class DebtPenalty(models.Model):
                 result, note = None, str(exc)
             except PenaltyError as exc:
                 result, note = None, str(exc)
-            periods = list(result.periods) if result else []
+            periods = result.periods if result else ()
             accrued = result.total if result else Decimal(0)
             amount_open = max(accrued - waived_open, Decimal(0))
             paid = bool(line["reconciled"])
@@ -337,6 +401,8 @@ class DebtPenalty(models.Model):
             state = "running"
             if paid:
                 state = "stopped" if amount_open > 0 or provisional else "done"
+            # Amounts read from the database have the currency's decimals already: round()
+            # only removes the float noise of their sums (no tie can occur).
             out[line["id"]] = {
                 "result": result,
                 "move_line_id": line["id"],
@@ -344,22 +410,23 @@ class DebtPenalty(models.Model):
                 "partner_id": line["partner_id"],
                 "company_id": company.id,
                 "policy_id": policy.id,
-                "kind": policy.kind,
+                "kind": kind,
                 "date_maturity": line["date_maturity"],
-                "principal": currency.round(line["balance"]),
-                "residual": currency.round(line["residual"]),
+                "principal": round(line["balance"], digits),
+                "residual": round(line["residual"], digits),
                 "computed_to": computed_to,
                 "settled_to": settled_to or False,
-                "amount_accrued": currency.round(float(accrued)),
-                "amount_waived_open": currency.round(float(min(waived_open, accrued))),
-                "amount_open": currency.round(float(amount_open)),
-                "amount_invoiced": currency.round(invoiced),
-                "amount_waived": currency.round(waived),
+                "amount_accrued": amount(accrued),
+                "amount_waived_open": amount(min(waived_open, accrued)),
+                "amount_open": amount(amount_open),
+                "amount_invoiced": round(invoiced, digits),
+                "amount_waived": round(waived, digits),
                 "provisional": provisional,
                 "note": note or False,
-                "breakdown": self._debt_breakdown_json(result, policy),
+                "breakdown": self._debt_breakdown_json(result, json_policy),
                 "paid": paid,
                 "state": state,
+                "input_digest": digest,
             }
         return out
 
@@ -382,7 +449,7 @@ class DebtPenalty(models.Model):
             ],
             "subtotal": float(result.subtotal),
             "cap": float(result.cap_amount) if result.cap_amount is not None else None,
-            "cap_percent": policy.cap_percent if result.cap_amount is not None else None,
+            "cap_percent": policy["cap_percent"] if result.cap_amount is not None else None,
             "total": float(result.total),
         }
 
@@ -394,11 +461,14 @@ class DebtPenalty(models.Model):
         Set-based: the stored values are read with one query and compared raw, the
         changed rows are written with one UPDATE (no per-record ORM read or write)."""
         lines, payments, settlements = self._debt_gather(company, partner_ids, line_ids, today)
-        computed = self._debt_compute(company, today, lines, payments, settlements)
-        Penalty = self.sudo()
-        stored = Penalty._debt_stored_values(
-            [line["penalty_id"] for line in lines if line["penalty_id"]]
+        computed = self._debt_compute(
+            company, today, lines, payments, settlements, skip_unchanged=True
         )
+        Penalty = self.sudo()
+        stored = Penalty._debt_stored_values([
+            line["penalty_id"] for line in lines
+            if line["penalty_id"] and not (computed[line["id"]] or {}).get("unchanged")
+        ])
         # Stored amounts are already rounded: round (as _debt_value does) only on a difference.
         round_ = company.currency_id.round
         monetary = {f for f in COMPUTED_FIELDS if self._fields[f].type == "monetary"}
@@ -406,6 +476,9 @@ class DebtPenalty(models.Model):
         for line in lines:
             vals = computed[line["id"]]
             pen_id = line["penalty_id"]
+            if vals and vals.get("unchanged"):
+                touched_ids.append(pen_id)
+                continue
             if vals is None or (not vals["result"] and not vals["note"] and not settlements.get(pen_id)):
                 if pen_id and not settlements.get(pen_id):
                     to_unlink_ids.append(pen_id)

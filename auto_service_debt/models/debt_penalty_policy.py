@@ -2,6 +2,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 PENALTY_TERMS = {"debt_penalty_policy_id", "debt_penalty_clause_signed", "debt_penalty_contract_ref"}
 
@@ -178,15 +179,30 @@ class ResPartner(models.Model):
     def _debt_effective_penalty_policy(self, company):
         """``{partner_id: policy}`` in ``company`` for commercial partners ``self``: their
         own policy, else the company default. A contractual policy without a signed
-        clause (e.g. the flag was set for another company only) yields no policy."""
-        partners = self.with_company(company)
+        clause (e.g. the flag was set for another company only) yields no policy.
+
+        One narrow query for the company-dependent terms (no full partner records)."""
+        if not self:
+            return {}
+        partners = self.with_company(company).sudo()
+        fnames = ["debt_penalty_policy_id", "debt_penalty_clause_signed"]
+        partners.flush_model(fnames)
+        self.env.cr.execute(SQL(
+            "SELECT rp.id, %s, %s FROM res_partner rp WHERE rp.id = ANY(%s)",
+            *(partners._field_to_sql("rp", fname) for fname in fnames), self.ids,
+        ))
+        rows = self.env.cr.fetchall()
         default = company.debt_penalty_policy_id
+        Policy = self.env["debt.penalty.policy"].with_context(active_test=False)
+        # One recordset, so that the policies' fields are read together.
+        policies = Policy.browse({policy_id for _pid, policy_id, _signed in rows if policy_id}) | default
+        by_id = {policy.id: policy for policy in policies}
         result = {}
-        for partner in partners:
-            policy = partner.debt_penalty_policy_id or default
-            if policy.kind == "contract" and not partner.debt_penalty_clause_signed:
-                policy = policy.browse()
-            result[partner.id] = policy
+        for pid, policy_id, signed in rows:
+            policy = by_id[policy_id] if policy_id else default
+            if policy.kind == "contract" and not signed:
+                policy = Policy
+            result[pid] = policy
         return result
 
 

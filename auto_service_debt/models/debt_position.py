@@ -15,14 +15,24 @@ DUE_LINES_FROM = SQL(
 )
 
 
-def due_lines_where(company_id, partner_ids=None):
+def receivable_accounts(account_ids=None):
+    """Condition on ``aml.account_id``: a receivable account. ``account_ids`` (from
+    ``debt.position._receivable_account_ids``) lets the planner read the open lines
+    through the index of unreconciled lines instead of scanning the table."""
+    if account_ids is not None:
+        return SQL("aml.account_id = ANY(%s)", list(account_ids))
+    # account_type is not stored on the line in Odoo 18: filter through the account.
+    return SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')")
+
+
+def due_lines_where(company_id, partner_ids=None, account_ids=None):
     """WHERE clause selecting the open receivable due lines of ``company_id`` (every
-    company when None), optionally restricted to the commercial partners ``partner_ids``."""
+    company when None), optionally restricted to the commercial partners ``partner_ids``
+    (``account_ids``: see :func:`receivable_accounts`)."""
     clauses = [
         SQL("aml.company_id = %s", company_id) if company_id is not None else SQL("TRUE"),
         SQL("aml.parent_state = 'posted'"),
-        # account_type is not stored on the line in Odoo 18: filter through the account.
-        SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"),
+        receivable_accounts(account_ids),
         SQL("aml.reconciled IS NOT TRUE"),
         SQL("aml.amount_residual != 0"),
     ]
@@ -53,112 +63,235 @@ class DebtPosition(models.AbstractModel):
         }
 
     @api.model
+    def _receivable_account_ids(self):
+        """Ids of the receivable accounts (one small query; kept for the duration of a
+        daily run, whose batch queries use them)."""
+        key = self.env.context.get("debt_run_key")
+        cache = self.env.cr.cache.setdefault("debt_receivable_accounts", {}) if key else {}
+        if key not in cache:
+            self.env["account.account"].flush_model(["account_type"])
+            self.env.cr.execute(
+                "SELECT id FROM account_account WHERE account_type = 'asset_receivable' ORDER BY id"
+            )
+            cache.clear()
+            cache[key] = [row[0] for row in self.env.cr.fetchall()]
+        return cache[key]
+
+    @api.model
     def _get_positions(self, partners, company=None, today=None):
         """Return ``{commercial_partner_id: position}`` for ``partners``.
 
-        One SQL query whatever the number of partners or invoices: the open due lines
-        joined with the confirmed, not fully invoiced orders.
-        Invoices covered by a live installment plan (``debt_in_plan``) do not count as
-        overdue and are left out of the exposure that is compared to the limit.
+        One SQL query whatever the number of partners or invoices (see
+        :meth:`_position_query`). Invoices covered by a live installment plan
+        (``debt_in_plan``) do not count as overdue and are left out of the exposure that
+        is compared to the limit.
         """
         company = company or self.env.company
         today = today or fields.Date.context_today(self)
         if isinstance(today, str):
             today = fields.Date.from_string(today)
-        partner_ids = list(set(partners.commercial_partner_id.ids))
-        result = {pid: self._empty_position() for pid in partner_ids}
+        partner_ids = [pid for pid in partners.ids if pid]
         if not partner_ids:
-            return result
+            return {}
+        self._flush_position()
+        # Their commercial partners, found by the database (no partner records read).
+        self.env.cr.execute(self._position_query(
+            partner_ids, company, today, contacts=True,
+            account_ids=self._receivable_account_ids() if len(partner_ids) > 50 else None,
+        ))
+        return {
+            row[0]: self._position_from_row(row[1:], company, today)
+            for row in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _flush_position(self):
+        """Flush what :meth:`_position_query` reads."""
         self.env["account.move.line"].flush_model(
-            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id"]
+            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id",
+             "account_id", "company_id", "move_id"]
         )
         self.env["account.move"].flush_model(["debt_in_plan", "debt_disputed"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self._flush_unbilled()
-        # One statement: the due lines and the unbilled orders, joined per partner.
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH due AS (
-                SELECT rp.commercial_partner_id AS pid,
-                       SUM(aml.amount_residual) AS receivable,
-                       SUM(aml.amount_residual) FILTER (
-                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                             AND move.debt_in_plan IS NOT TRUE) AS overdue,
-                       COUNT(*) FILTER (
-                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                             AND move.debt_in_plan IS NOT TRUE) AS overdue_count,
-                       MIN(aml.date_maturity) FILTER (
-                           WHERE aml.date_maturity < %(today)s AND aml.amount_residual > 0
-                             AND move.debt_in_plan IS NOT TRUE) AS oldest,
-                       SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan) AS in_plan,
-                       SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed) AS disputed
-                  FROM %(from)s
-                 WHERE %(where)s
-              GROUP BY rp.commercial_partner_id
-            ), unbilled AS (%(unbilled)s)
-            SELECT COALESCE(due.pid, unbilled.pid), due.receivable, due.overdue,
-                   due.overdue_count, due.oldest, due.in_plan, due.disputed, unbilled.amount
-              FROM due
-              FULL OUTER JOIN unbilled ON unbilled.pid = due.pid
-            """,
-                today=today,
-                unbilled=self._unbilled_query(partner_ids, company),
-                **{"from": DUE_LINES_FROM, "where": due_lines_where(company.id, partner_ids)},
-            )
-        )
-        for pid, receivable, overdue, count, oldest, in_plan, disputed, unbilled in self.env.cr.fetchall():
-            pos = result[pid]
-            pos.update(
-                receivable=receivable or 0.0,
-                overdue_amount=overdue or 0.0,
-                overdue_count=count or 0,
-                oldest_due_date=oldest or False,
-                overdue_days=(today - oldest).days if oldest else 0,
-                plan_amount=in_plan or 0.0,
-                disputed_amount=disputed or 0.0,
-                unbilled=unbilled or 0.0,
-            )
-        currency = company.currency_id
-        for pos in result.values():
-            for key in ("receivable", "overdue_amount", "plan_amount", "disputed_amount", "unbilled"):
-                pos[key] = currency.round(pos[key])
-            pos["exposure"] = currency.round(pos["receivable"] + pos["unbilled"])
-            pos["blocking_exposure"] = currency.round(pos["exposure"] - pos["plan_amount"])
-        return result
+
+    #: Number of position columns of :meth:`_position_query` after the partner id.
+    POSITION_COLUMNS = 7
 
     @api.model
-    def _get_unbilled(self, partner_ids, company):
-        """Confirmed orders not yet invoiced, in company currency, per commercial partner."""
-        self._flush_unbilled()
-        self.env.cr.execute(self._unbilled_query(partner_ids, company))
-        return {pid: amount or 0.0 for pid, amount in self.env.cr.fetchall()}
+    def _position_query(self, partner_ids, company, today, columns=(), contacts=False,
+                        account_ids=None):
+        """One statement over the commercial partners ``rp`` of ``partner_ids`` (which
+        are commercial partners, or any contacts with ``contacts``): the id,
+        the 7 position columns read by :meth:`_position_from_row`, then ``columns``
+        (SQL expressions over ``rp``, e.g. the credit policy of the block check).
+
+        Two plans for the same sums. Without ``account_ids`` (a few customers: the live
+        check at confirmation) a lateral join reads each partner's open receivable
+        lines through the index of unreconciled lines; its contacts and the receivable
+        accounts are given as arrays computed apart, which keeps the planning short
+        (it costs more than the execution for one customer). With the receivable
+        ``account_ids`` (a batch of the daily run) the open lines of all the batch's
+        customers are read at once through that index and summed per customer. The
+        confirmed orders not yet invoiced come from a subquery."""
+        overdue = SQL(
+            "aml.date_maturity < %s AND aml.amount_residual > 0 AND move.debt_in_plan IS NOT TRUE",
+            today,
+        )
+        digits = company.currency_id.decimal_places
+        sums = SQL(
+            """
+            ROUND(SUM(aml.amount_residual), %(digits)s) AS receivable,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), %(digits)s) AS overdue,
+            COUNT(*) FILTER (WHERE %(overdue)s) AS overdue_count,
+            MIN(aml.date_maturity) FILTER (WHERE %(overdue)s) AS oldest,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan), %(digits)s) AS in_plan,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed), %(digits)s) AS disputed
+            """,
+            digits=digits, overdue=overdue,
+        )
+        open_lines = SQL(
+            """
+            aml.company_id = %s
+            AND aml.parent_state = 'posted'
+            AND aml.reconciled IS NOT TRUE
+            AND aml.amount_residual != 0
+            """,
+            company.id,
+        )
+        if contacts:
+            which = SQL("rp.id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
+                        list(partner_ids))
+        else:
+            which = SQL("rp.id = ANY(%s)", list(partner_ids))
+        if account_ids is None:
+            due = SQL(
+                """
+                LATERAL (
+                    SELECT %(sums)s
+                      FROM account_move_line aml
+                      JOIN account_move move ON move.id = aml.move_id
+                     WHERE aml.partner_id = ANY(ARRAY(
+                               SELECT contact.id FROM res_partner contact
+                                WHERE contact.commercial_partner_id = rp.id))
+                       AND aml.account_id = ANY(ARRAY(
+                               SELECT id FROM account_account
+                                WHERE account_type = 'asset_receivable'))
+                       AND %(open)s
+                ) due ON TRUE
+                """,
+                sums=sums, open=open_lines,
+            )
+        else:
+            due = SQL(
+                """
+                (
+                    SELECT contact.commercial_partner_id AS pid, %(sums)s
+                      FROM account_move_line aml
+                      JOIN account_move move ON move.id = aml.move_id
+                      JOIN res_partner contact ON contact.id = aml.partner_id
+                     WHERE contact.commercial_partner_id IN (SELECT rp.id FROM res_partner rp WHERE %(which)s)
+                       AND %(accounts)s
+                       AND %(open)s
+                  GROUP BY contact.commercial_partner_id
+                ) due ON due.pid = rp.id
+                """,
+                sums=sums, which=which, accounts=receivable_accounts(account_ids), open=open_lines,
+            )
+        return SQL(
+            """
+            SELECT rp.id, due.receivable, due.overdue, due.overdue_count, due.oldest,
+                   due.in_plan, due.disputed, %(unbilled)s %(columns)s
+              FROM res_partner rp
+         LEFT JOIN %(due)s
+             WHERE %(which)s
+            """,
+            due=due,
+            which=which,
+            unbilled=self._unbilled_subquery(company),
+            columns=SQL("").join(SQL(", %s", column) for column in columns),
+        )
+
+    @api.model
+    def _position_from_row(self, row, company, today):
+        """The position dict of the 7 position columns of :meth:`_position_query` (the
+        amounts come rounded to the currency by the database, half away from zero as
+        ``res.currency.round``: sums of them only need their float noise removed)."""
+        receivable, overdue, count, oldest, in_plan, disputed, unbilled = row[:self.POSITION_COLUMNS]
+        digits = company.currency_id.decimal_places
+        receivable = receivable or 0.0
+        unbilled = unbilled or 0.0
+        plan_amount = in_plan or 0.0
+        exposure = round(receivable + unbilled, digits)
+        return {
+            "receivable": receivable,
+            "overdue_amount": overdue or 0.0,
+            "overdue_count": count or 0,
+            "oldest_due_date": oldest or False,
+            "overdue_days": (today - oldest).days if oldest else 0,
+            "plan_amount": plan_amount,
+            "disputed_amount": disputed or 0.0,
+            "unbilled": unbilled,
+            "exposure": exposure,
+            "blocking_exposure": round(exposure - plan_amount, digits),
+        }
+
+    @api.model
+    def _position_from_lines(self, lines, company, today):
+        """The due-line figures of a position (what :meth:`_position_query` sums in the
+        database, without the unbilled orders) from a customer's open due lines read
+        with ``DUE_LINES_FROM``/``due_lines_where``: dicts with ``residual``,
+        ``date_maturity``, ``in_plan`` and ``disputed``. For a caller that needs the
+        lines anyway (the collection step): one query instead of two."""
+        digits = company.currency_id.decimal_places
+        overdue = [
+            line for line in lines
+            if line["date_maturity"] and line["date_maturity"] < today and line["residual"] > 0
+            and not line["in_plan"]
+        ]
+        oldest = min((line["date_maturity"] for line in overdue), default=False)
+        receivable = round(sum(line["residual"] for line in lines), digits)
+        plan_amount = round(sum(line["residual"] for line in lines if line["in_plan"]), digits)
+        return {
+            "receivable": receivable,
+            "overdue_amount": round(sum(line["residual"] for line in overdue), digits),
+            "overdue_count": len(overdue),
+            "oldest_due_date": oldest,
+            "overdue_days": (today - oldest).days if oldest else 0,
+            "plan_amount": plan_amount,
+            "disputed_amount": round(sum(line["residual"] for line in lines if line["disputed"]), digits),
+            "unbilled": 0.0,
+            "exposure": receivable,
+            "blocking_exposure": round(receivable - plan_amount, digits),
+        }
+
+    @api.model
+    def _unbilled_subquery(self, company):
+        """Scalar subquery over ``rp``: its confirmed orders not yet invoiced, in
+        company currency (from the order lines, which store their order's customer,
+        state and company)."""
+        return SQL(
+            """
+            (SELECT ROUND(SUM(sol.price_total
+                              * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0) / sol.product_uom_qty
+                              / COALESCE(NULLIF((SELECT so.currency_rate FROM sale_order so
+                                                  WHERE so.id = sol.order_id), 0), 1)), %s)
+               FROM sale_order_line sol
+              WHERE sol.order_partner_id = ANY(ARRAY(
+                        SELECT contact.id FROM res_partner contact
+                         WHERE contact.commercial_partner_id = rp.id))
+                AND sol.state = 'sale'
+                AND sol.company_id = %s
+                AND sol.product_uom_qty > 0)
+            """,
+            company.currency_id.decimal_places,
+            company.id,
+        )
 
     @api.model
     def _flush_unbilled(self):
         self.env["sale.order.line"].flush_model(
-            ["price_total", "product_uom_qty", "qty_invoiced", "order_id"]
+            ["price_total", "product_uom_qty", "qty_invoiced", "order_id", "order_partner_id",
+             "state", "company_id"]
         )
         self.env["sale.order"].flush_model(["state", "currency_rate", "partner_id", "company_id"])
-
-    @api.model
-    def _unbilled_query(self, partner_ids, company):
-        """``(pid, amount)`` of the confirmed orders not yet invoiced, in company currency."""
-        return SQL(
-            """
-            SELECT rp.commercial_partner_id AS pid,
-                   SUM(sol.price_total
-                       * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0) / sol.product_uom_qty
-                       / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_partner rp ON rp.id = so.partner_id
-             WHERE so.state = 'sale'
-               AND so.company_id = %(company)s
-               AND sol.product_uom_qty > 0
-               AND rp.commercial_partner_id = ANY(%(partners)s)
-          GROUP BY rp.commercial_partner_id
-            """,
-            company=company.id,
-            partners=list(partner_ids),
-        )

@@ -5,7 +5,7 @@ import datetime
 
 import babel.dates
 
-from odoo import api, fields, models
+from odoo import _lt, api, fields, models, tools
 from odoo.addons.base.models.res_lang import intersperse
 from odoo.exceptions import AccessError
 from odoo.tools.float_utils import float_round
@@ -21,17 +21,24 @@ from ..tools.debt_block import (
 
 
 class ReasonFormatter:
-    """``formatLang`` and ``format_date`` of one language and one currency, with the
-    language data resolved once instead of at every call (the daily flags format
-    thousands of texts). Same output as the Odoo helpers."""
+    """``formatLang``, ``format_date`` and translated texts of one language and one
+    currency, with the language data and the translations resolved once instead of at
+    every call (the daily flags format thousands of texts); nothing is read before the
+    first text is needed. Same output as the Odoo helpers."""
 
-    __slots__ = ("_date_format", "_dates", "_env", "_locale", "decimal_point", "digits",
-                 "grouping", "position", "symbol", "thousands_sep")
+    __slots__ = ("_date_format", "_dates", "_env", "_locale", "_texts", "currency",
+                 "decimal_point", "digits", "grouping", "position", "symbol", "thousands_sep")
 
     def __init__(self, env, currency):
+        self._env = env
+        self.currency = currency
+        self._texts = {}
+        self._locale = None
+
+    def _load(self):
+        env, currency = self._env, self.currency
         lang = get_lang(env)
         data = env["res.lang"]._get_data(id=lang.id)  # what res.lang.format reads
-        self._env = env
         self.grouping = ast.literal_eval(data.grouping)
         self.thousands_sep = data.thousands_sep or ""
         self.decimal_point = data.decimal_point
@@ -42,10 +49,19 @@ class ReasonFormatter:
         self._date_format = posix_to_ldml(lang.date_format, locale=self._locale)
         self._dates = {}
 
+    def text(self, lazy, **values):
+        """The translation of ``lazy`` (an ``_lt`` text) filled with ``values``."""
+        template = self._texts.get(id(lazy))
+        if template is None:
+            template = self._texts[id(lazy)] = self._env._(lazy)
+        return template % values if values else template
+
     def number(self, value, digits=2):
         """``formatLang(env, value, digits=digits)``."""
         if value == "":
             return ""
+        if self._locale is None:
+            self._load()
         rounded = float_round(value, precision_digits=digits, rounding_method="HALF-EVEN")
         parts = (f"%.{digits}f" % rounded).split(".")
         parts[0] = intersperse(parts[0], self.grouping, self.thousands_sep)[0]
@@ -53,6 +69,8 @@ class ReasonFormatter:
 
     def money(self, value):
         """``formatLang(env, value, currency_obj=currency)``."""
+        if self._locale is None:
+            self._load()
         formatted = self.number(value, self.digits)
         if not self.symbol or value == "":
             return formatted
@@ -62,6 +80,8 @@ class ReasonFormatter:
 
     def date(self, value):
         """``format_date(env, value)``."""
+        if self._locale is None:
+            self._load()
         if type(value) is not datetime.date:
             return format_date(self._env, value)
         text = self._dates.get(value)
@@ -71,6 +91,23 @@ class ReasonFormatter:
             )
         return text
 
+
+# Texts of the block reasons, translated once per batch by the ReasonFormatter.
+REASON_ALWAYS = _lt("Blocked manually: %(reason)s")
+NO_REASON = _lt("no reason given")
+REASON_CREDIT_LIMIT = _lt(
+    "Credit limit exceeded: owed %(exposure)s + this order %(amount)s = %(total)s, "
+    "limit %(limit)s (over by %(excess)s)."
+)
+REASON_OVERDUE_DAYS = _lt(
+    "Overdue for %(days)s days (oldest due date %(date)s), %(allowed)s days allowed; "
+    "overdue amount %(overdue)s."
+)
+REASON_OVERDUE_AMOUNT = _lt("Overdue amount %(overdue)s exceeds the allowed %(allowed)s.")
+REASON_PREPAYMENT = _lt(
+    "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
+    "before confirmation; paid %(paid)s, missing %(missing)s."
+)
 
 POLICY_FIELDS = {
     "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
@@ -183,49 +220,122 @@ class ResPartner(models.Model):
             "overdue limits, prepayment)."
         ))
 
-    def _debt_block_policies(self, company):
-        """Return ``{partner_id: policy}`` of these commercial partners in ``company``.
+    # Policy fields read by the block check, company-dependent (Odoo's fallback applies).
+    POLICY_COLUMNS = (
+        "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
+        "debt_max_overdue_amount", "debt_prepayment_percent", "credit_limit",
+    )
+
+    @api.model
+    def _debt_block_columns(self, company):
+        """``{key: SQL}``: what the block check reads of a commercial partner ``rp`` in
+        ``company``, in the same statement as its debt position. Extend with super() to
+        add facts of other features; :meth:`_debt_block_policy` and
+        :meth:`_debt_extra_reason_texts` read them back by key."""
+        partners = self.with_company(company).sudo()
+        return {fname: partners._field_to_sql("rp", fname) for fname in self.POLICY_COLUMNS}
+
+    @api.model
+    @tools.ormcache("company.id", "self.env.lang", "company.debt_grade_rules")
+    def _debt_block_columns_cached(self, company):
+        """:meth:`_debt_block_columns` built once per company and language (the SQL
+        expressions hold no per-call value; a change of the defaults they embed clears
+        the cache with the registry's)."""
+        return tuple(self._debt_block_columns(company).items())
+
+    @api.model
+    def _debt_flush_block_facts(self):
+        """Flush what :meth:`_debt_block_columns` reads."""
+        self.flush_model(self.POLICY_COLUMNS)
+
+    @api.model
+    def _debt_block_defaults(self, company):
+        """What every customer's policy takes from ``company``, read once per batch:
+        ``{key: value}`` given to :meth:`_debt_block_policy`. Extend with super()."""
+        partners = self.with_company(company).sudo()
+        return {
+            "use_company_limit": company.account_use_credit_limit,
+            "default_limit": (
+                partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
+            ),
+            "max_overdue_days": company.debt_max_overdue_days or 0,
+            "max_overdue_amount": company.debt_max_overdue_amount or 0.0,
+            "prepayment_percent": company.debt_prepayment_percent or 0.0,
+        }
+
+    @api.model
+    def _debt_block_policy(self, defaults, facts):
+        """The policy of one customer from its ``facts`` (values of
+        :meth:`_debt_block_columns` by key) and the company ``defaults``
+        (:meth:`_debt_block_defaults`).
 
         The credit limit is core's company-dependent ``credit_limit``. It applies when
         it is positive and either the company enabled "Sales Credit Limit" (then the
         company default limit counts too) or the customer has a limit of its own.
         """
-        partners = self.with_company(company).sudo()
-        fallback_limit = partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
-        use_company_limit = company.account_use_credit_limit
-        policies = {}
-        for partner in partners:
-            limit = partner.credit_limit or 0.0
-            applies = limit > 0 and (use_company_limit or limit != fallback_limit)
-            own = partner.debt_custom_terms
-            policies[partner.id] = {
-                "mode": partner.debt_block_mode or "auto",
-                "block_reason": partner.debt_block_reason or "",
-                "credit_limit": limit if applies else 0.0,
-                "max_overdue_days": (
-                    partner.debt_max_overdue_days if own else company.debt_max_overdue_days
-                ),
-                "max_overdue_amount": (
-                    partner.debt_max_overdue_amount if own else company.debt_max_overdue_amount
-                ),
-                "prepayment_percent": (
-                    partner.debt_prepayment_percent if own else company.debt_prepayment_percent
-                ),
-            }
-        return policies
+        limit = facts["credit_limit"] or 0.0
+        applies = limit > 0 and (defaults["use_company_limit"] or limit != defaults["default_limit"])
+        own = facts["debt_custom_terms"]
+        return {
+            "mode": facts["debt_block_mode"] or "auto",
+            "block_reason": facts["debt_block_reason"] or "",
+            "credit_limit": limit if applies else 0.0,
+            "max_overdue_days": (
+                facts["debt_max_overdue_days"] or 0 if own else defaults["max_overdue_days"]
+            ),
+            "max_overdue_amount": (
+                facts["debt_max_overdue_amount"] or 0.0 if own else defaults["max_overdue_amount"]
+            ),
+            "prepayment_percent": (
+                facts["debt_prepayment_percent"] or 0.0 if own else defaults["prepayment_percent"]
+            ),
+        }
 
     @api.model
-    def _debt_extra_block_reasons(self, partners, company):
-        """Hook for other features (a defaulted installment plan...): return
-        ``{commercial_partner_id: [reason text]}`` of the partners to block."""
-        return {}
+    def _debt_extra_reason_texts(self, facts, formatter):
+        """Hook for other features (a defaulted installment plan...): the texts of the
+        reasons why the customer of ``facts`` is blocked by them (``formatter``: the
+        batch's :class:`ReasonFormatter`)."""
+        return []
+
+    def _debt_block_policies(self, company):
+        """Return ``{partner_id: policy}`` of these commercial partners in ``company``."""
+        defaults = self._debt_block_defaults(company)
+        return {
+            pid: self._debt_block_policy(defaults, facts)
+            for pid, (_position, facts) in self._debt_block_facts(self.ids, company).items()
+        }
+
+    @api.model
+    def _debt_block_facts(self, partner_ids, company, today=None):
+        """``{partner_id: (position, facts)}`` of commercial partners in ``company``: the
+        debt position and the values of :meth:`_debt_block_columns`, in one query."""
+        today = today or fields.Date.context_today(self)
+        Position = self.env["debt.position"]
+        columns = dict(self._debt_block_columns_cached(company))
+        keys = list(columns)
+        Position._flush_position()
+        self._debt_flush_block_facts()
+        # A batch (the daily run) sums all its customers' lines at once.
+        account_ids = Position._receivable_account_ids() if len(partner_ids) > 50 else None
+        self.env.cr.execute(Position._position_query(
+            partner_ids, company, today, list(columns.values()), account_ids=account_ids,
+        ))
+        width = Position.POSITION_COLUMNS + 1
+        return {
+            row[0]: (
+                Position._position_from_row(row[1:width], company, today),
+                dict(zip(keys, row[width:], strict=True)),
+            )
+            for row in self.env.cr.fetchall()
+        }
 
     # ------------------------------------------------------------------
     # Evaluation
     # ------------------------------------------------------------------
 
     @api.model
-    def _debt_evaluate(self, company, entries, today=None, lazy_paid=False):
+    def _debt_evaluate(self, company, entries, today=None, lazy_paid=False, commercial=False):
         """Evaluate the block rules for ``entries`` = ``[(partner, amount, paid)]`` in
         ``company`` (``amount`` the new work in company currency, ``paid`` the
         prepayment already paid, a ``DeferredAmount`` of it, or ``None``). Return one
@@ -236,30 +346,38 @@ class ResPartner(models.Model):
         entries whose policy asks a prepayment (the others get 0.0: the amount paid
         cannot change their evaluation).
 
-        A constant number of queries, whatever the number of partners or invoices.
+        One query (the position, the policy and the other features' facts together),
+        whatever the number of partners or invoices, plus one for the prepayments paid
+        when one is required. ``commercial``: the partners are commercial partners
+        already (the daily run's), so that their records need not be read.
         """
-        partners = self.browse({partner.commercial_partner_id.id for partner, _a, _p in entries})
-        positions = self.env["debt.position"]._get_positions(partners, company, today)
-        policies = partners._debt_block_policies(company)
-        # Hooks read other features' records; the evaluation must not depend on the
-        # rights of whoever confirms the order.
-        extra = self.sudo()._debt_extra_block_reasons(partners.sudo(), company) or {}
+        today = today or fields.Date.context_today(self)
+        if commercial:
+            pids = [partner.id for partner, _a, _p in entries]
+        else:
+            pids = [partner.commercial_partner_id.id for partner, _a, _p in entries]
+        # Read with sudo: the evaluation must not depend on the rights of whoever
+        # confirms the order.
+        Partner = self.sudo()
+        facts_by_pid = Partner._debt_block_facts(list(set(pids)), company, today)
+        defaults = Partner._debt_block_defaults(company)
+        formatter = self._debt_reason_formatter(company)
+        policies, extra = {}, {}
+        for pid, (_position, facts) in facts_by_pid.items():
+            policies[pid] = Partner._debt_block_policy(defaults, facts)
+            extra[pid] = Partner._debt_extra_reason_texts(facts, formatter)
         digits = company.currency_id.decimal_places
-        pids = [partner.commercial_partner_id.id for partner, _a, _p in entries]
         paids = [paid for _partner, _a, paid in entries]
         if any(isinstance(paid, DeferredAmount) for paid in paids):
             paids = resolve_deferred(paids, [
                 not lazy_paid or prepayment_applies(policies[pid], amount)
                 for pid, (_partner, amount, _p) in zip(pids, entries, strict=True)
             ])
-        formatter = None  # built once per batch, only when a text is needed
         results = []
         for pid, (_partner, amount, _p), paid in zip(pids, entries, paids, strict=True):
-            position, policy = positions[pid], policies[pid]
-            reasons = evaluate_block(position, policy, amount, paid, extra.get(pid, ()), digits)
+            position, policy = facts_by_pid[pid][0], policies[pid]
+            reasons = evaluate_block(position, policy, amount, paid, extra[pid], digits)
             if reasons:
-                if formatter is None:
-                    formatter = self._debt_reason_formatter(company)
                 messages = self._debt_reason_messages(reasons, company, formatter)
             else:
                 messages = []
@@ -296,32 +414,27 @@ class ResPartner(models.Model):
         messages = []
         for code, val in reasons:
             if code == "always":
-                messages.append(self.env._(
-                    "Blocked manually: %(reason)s", reason=val["reason"] or self.env._("no reason given"),
-                ))
+                messages.append(fmt.text(REASON_ALWAYS, reason=val["reason"] or fmt.text(NO_REASON)))
             elif code == "credit_limit":
-                messages.append(self.env._(
-                    "Credit limit exceeded: owed %(exposure)s + this order %(amount)s = %(total)s, "
-                    "limit %(limit)s (over by %(excess)s).",
+                messages.append(fmt.text(
+                    REASON_CREDIT_LIMIT,
                     exposure=money(val["exposure"]), amount=money(val["amount"]),
                     total=money(val["total"]), limit=money(val["limit"]), excess=money(val["excess"]),
                 ))
             elif code == "overdue_days":
-                messages.append(self.env._(
-                    "Overdue for %(days)s days (oldest due date %(date)s), %(allowed)s days allowed; "
-                    "overdue amount %(overdue)s.",
+                messages.append(fmt.text(
+                    REASON_OVERDUE_DAYS,
                     days=val["days"], date=fmt.date(val["oldest_due_date"]),
                     allowed=val["max_days"], overdue=money(val["overdue_amount"]),
                 ))
             elif code == "overdue_amount":
-                messages.append(self.env._(
-                    "Overdue amount %(overdue)s exceeds the allowed %(allowed)s.",
+                messages.append(fmt.text(
+                    REASON_OVERDUE_AMOUNT,
                     overdue=money(val["overdue_amount"]), allowed=money(val["max_amount"]),
                 ))
             elif code == "prepayment":
-                messages.append(self.env._(
-                    "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
-                    "before confirmation; paid %(paid)s, missing %(missing)s.",
+                messages.append(fmt.text(
+                    REASON_PREPAYMENT,
                     percent=fmt.number(val["percent"], 0 if val["percent"] == int(val["percent"]) else 2),
                     required=money(val["required"]), paid=money(val["paid"]),
                     missing=money(val["missing"]),

@@ -452,9 +452,50 @@ class TestBlockScale(BlockCommon):
         small_count = self._count(small_order)
         big_count = self._count(big_order)
         self.assertEqual(small_count, big_count)
-        # Cold cache: the order, company, currency, partner and policy reads, one
-        # position query and one per block hook (no prepayment query: none required).
-        self.assertLessEqual(big_count, 10)
+        # Cold cache: the order, company, currency, user and partner reads (which the
+        # confirmation makes anyway) and ONE evaluation query: position, policy,
+        # defaulted plans and blocking cases together (no prepayment query: none
+        # required).
+        self.assertLessEqual(big_count, 7)
+
+    def test_position_plans_agree(self):
+        """A customer's position is the same through the lateral plan (a few customers),
+        the batch plan (the daily run) and the collection's sums of its lines."""
+        a, b = self._partner("Plans A"), self._partner("Plans B")
+        driver = self.env["res.partner"].create({"name": "B's driver", "parent_id": b.id})
+        self._invoice(a, 1000.0, TODAY - timedelta(days=40))
+        self._pay(self._invoice(a, 500.0, TODAY + timedelta(days=5)), 200.0)
+        self._invoice(driver, 300.0, TODAY - timedelta(days=3))
+        self._invoice(b, 700.0, TODAY - timedelta(days=10)).sudo().debt_disputed = True
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": b.id, "invoice_date": TODAY - timedelta(days=1),
+            "invoice_line_ids": [Command.create({
+                "product_id": self.service.id, "quantity": 1, "price_unit": 50.0,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        refund.action_post()
+        Position = self.env["debt.position"]
+        ids = (a | b).ids
+
+        def positions(account_ids):
+            Position._flush_position()
+            self.env.cr.execute(Position._position_query(ids, self.company, TODAY, account_ids=account_ids))
+            return {row[0]: Position._position_from_row(row[1:], self.company, TODAY)
+                    for row in self.env.cr.fetchall()}
+
+        lateral = positions(None)
+        self.assertEqual(positions(Position._receivable_account_ids()), lateral)
+        self.assertEqual(Position._get_positions(a | driver, self.company, TODAY), lateral)
+        self.assertEqual((lateral[a.id]["receivable"], lateral[a.id]["overdue_amount"]), (1300.0, 1000.0))
+        self.assertEqual((lateral[b.id]["receivable"], lateral[b.id]["overdue_amount"]), (950.0, 1000.0))
+        self.assertEqual(lateral[b.id]["disputed_amount"], 700.0)
+        lines = self.env["debt.collection.case"]._debt_due_lines(ids, self.company, TODAY, with_credits=True)
+        for pid in ids:
+            from_lines = Position._position_from_lines(lines[pid], self.company, TODAY)
+            for key in ("receivable", "overdue_amount", "overdue_count", "oldest_due_date",
+                        "overdue_days", "plan_amount", "disputed_amount"):
+                self.assertEqual(from_lines[key], lateral[pid][key], key)
 
     def test_reason_formatter_matches_odoo(self):
         """The batch formatter of the reason texts gives formatLang's and format_date's output."""

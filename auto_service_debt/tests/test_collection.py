@@ -51,8 +51,10 @@ class TestCollectionWorkflow(CollectionCommon):
         self.assertEqual(case.overdue_amount, 1000.0)
         self.assertEqual(case.overdue_days, 30)
         self.assertTrue(case.block_service)
-        reasons = self.env["res.partner"]._debt_extra_block_reasons(self.customer, self.company)
-        self.assertIn(case.name, reasons[self.customer.id][0])
+        [evaluation] = self.env["res.partner"]._debt_evaluate(
+            self.company, [(self.customer, 0.0, None)], d("2026-02-09")
+        )
+        self.assertIn(f"collection case {case.name} is at stage", "\n".join(evaluation["messages"]))
         logs = self.env["debt.dunning.log"].search([("case_id", "=", case.id)])
         self.assertEqual(len(logs), 3)
         self.assertEqual(logs.mail_id, mails)

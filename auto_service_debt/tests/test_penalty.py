@@ -125,6 +125,54 @@ class TestPenalty(AccountTestInvoicingCommon):
         totals = self.env["account.move.line"]._debt_penalty_partner_totals(self.customer, self.company, D("2025-10-31"))
         self.assertEqual(totals, {self.customer.id: 20601.37})
 
+    def test_unchanged_inputs_are_not_recomputed(self):
+        """The stored fingerprint skips lines whose inputs did not change, and every
+        input that can change a result makes the line computed again."""
+        invoice = self._invoice(self.customer, 100000.0, "2026-01-01", "2026-01-10")
+        self.company.debt_key_rate_known_until = D("2026-03-31")
+        self._run("2026-03-01")
+        penalty = self._penalties(invoice)
+        self.assertTrue(penalty.input_digest)
+        Penalty = self.env["debt.penalty"]
+
+        def recomputed(day):
+            lines, payments, settlements = Penalty._debt_gather(
+                self.company, line_ids=penalty.move_line_id.ids, today=D(day))
+            out = Penalty._debt_compute(
+                self.company, D(day), lines, payments, settlements, skip_unchanged=True)
+            return not out[penalty.move_line_id.id].get("unchanged")
+
+        self.assertFalse(recomputed("2026-03-01"))
+        self.assertTrue(recomputed("2026-03-02"))  # one more day of interest
+        # Past the known rates nothing moves: the line is computed once, then skipped.
+        self.company.debt_key_rate_known_until = D("2026-02-28")
+        self.assertTrue(recomputed("2026-03-02"))
+        self._run("2026-03-02")
+        self.assertTrue(penalty.provisional)
+        self.assertEqual(penalty.computed_to, D("2026-02-28"))
+        self.assertFalse(recomputed("2026-03-03"))
+        frozen = penalty.amount_open
+        self._run("2026-03-03")
+        self.assertEqual(penalty.amount_open, frozen)
+        # A payment changes the inputs.
+        self._pay(invoice, 40000.0, "2026-02-01")
+        self.assertTrue(recomputed("2026-03-04"))
+        self._run("2026-03-04")
+        self.assertLess(penalty.amount_open, frozen)
+        self.assertFalse(recomputed("2026-03-05"))
+        # So does an edited key rate, and a change of the policy's terms.
+        rate = self.env["debt.key.rate"].search([("date_from", "<=", "2026-02-01")], limit=1)
+        rate.rate += 1.0
+        self.company.debt_key_rate_known_until = D("2026-02-28")  # entering it confirmed the table
+        self.assertTrue(recomputed("2026-03-05"))
+        self._run("2026-03-05")
+        self.assertFalse(recomputed("2026-03-06"))
+        self.key_rate.cap_percent = 1.0
+        self.assertTrue(recomputed("2026-03-06"))
+        self._run("2026-03-06")
+        self.assertEqual(penalty.amount_open, 1000.0)  # capped at 1 % of the principal
+        self.assertFalse(recomputed("2026-03-07"))
+
     def test_installments_accrue_per_due_line(self):
         term = self.env["account.payment.term"].create({
             "name": "50/50",

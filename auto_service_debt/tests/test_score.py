@@ -7,7 +7,14 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
 
-from ..tools.score import DueItem, compute_score, grade_for
+from ..tools.score import (
+    DueItem,
+    ScoreTotals,
+    compute_score,
+    grade_for,
+    score_from_totals,
+    totals_of,
+)
 
 D = date
 
@@ -125,3 +132,62 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
             with self.assertRaisesRegex(UserError, "Prepayment missing: 100"):
                 orders[1].action_confirm()
             self.assertEqual(orders[1].state, "draft")
+
+    def test_incremental_rescoring(self):
+        """Within a month only the customers whose score can move are rescored, and
+        every stored score still equals a complete recomputation."""
+        Score = self.env["debt.partner.score"]
+        company = self.env.company
+        paid_up = self.env["res.partner"].create({"name": "Paid Up"})
+        late = self.env["res.partner"].create({"name": "Late"})
+        payer = self.env["res.partner"].create({"name": "Pays Today"})
+        falls_due = self.env["res.partner"].create({"name": "Falls Due"})
+        self._pay(self._invoice(paid_up, 1000.0, D(2026, 5, 31)), 1000.0, D(2026, 5, 30))
+        self._invoice(late, 500.0, D(2026, 5, 20))
+        payer_invoice = self._invoice(payer, 700.0, D(2026, 5, 25))
+        self._pay(self._invoice(falls_due, 300.0, D(2026, 4, 30)), 300.0, D(2026, 4, 30))
+        self._invoice(falls_due, 400.0, D(2026, 6, 10))  # not due yet on 10 June
+        Run = self.env["debt.daily.run"]
+        Run._run(companies=company, today=D(2026, 6, 10), steps=["scores"])
+        # As in production, yesterday's lines and run lie in the past.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move_line SET write_date = '2026-06-01' WHERE partner_id = ANY(%s)",
+            [(paid_up | late | payer | falls_due).ids],
+        )
+        self.env.cr.execute(
+            "UPDATE debt_daily_run_state SET create_date = '2026-06-10 03:00' WHERE run_date = '2026-06-10'"
+        )
+        self._pay(payer_invoice, 700.0, D(2026, 6, 11))
+        candidates = Score._debt_daily_candidates(company, D(2026, 6, 11), "scores")
+        self.assertNotIn(paid_up.id, candidates)
+        self.assertIn(late.id, candidates)  # open and overdue: a day later
+        self.assertIn(payer.id, candidates)  # paid since
+        self.assertIn(falls_due.id, candidates)  # an invoice fell due
+        Run._run(companies=company, today=D(2026, 6, 11), steps=["scores"])
+        Score.invalidate_model()
+        rows = {row.partner_id: row for row in Score.search([("company_id", "=", company.id)])}
+        self.assertEqual(rows[late].overdue_days, 22)
+        self.assertEqual(rows[payer].overdue_days, 0)
+        self.assertEqual(rows[falls_due].item_count, 2)
+        self.assertEqual(rows[paid_up].computed_on, D(2026, 6, 10))  # untouched
+        partners = paid_up | late | payer | falls_due
+        totals = Score._debt_score_totals(partners.ids, company, D(2026, 6, 11))
+        for partner in partners:
+            expected = score_from_totals(totals.get(partner.id, ScoreTotals()), D(2026, 6, 11))
+            self.assertEqual(
+                (rows[partner].score, rows[partner].grade or False), (expected.score, expected.grade),
+                partner.name,
+            )
+        # The first run of a month rescores everyone.
+        self.assertIn(paid_up.id, Score._debt_daily_candidates(company, D(2026, 7, 1), "scores"))
+
+    def test_totals_match_items(self):
+        """The database's sums are the pure function's sums."""
+        items = [DueItem(1000, D(2026, 1, 31), D(2026, 1, 30)), DueItem(250.5, D(2026, 2, 28), D(2026, 3, 30)),
+                 DueItem(99.99, D(2026, 5, 1)), DueItem(10, D(2026, 7, 1))]
+        totals = totals_of(items, D(2026, 6, 30))
+        self.assertEqual((totals.count, totals.on_time, totals.oldest_open), (3, 1, D(2026, 5, 1)))
+        self.assertAlmostEqual(totals.amount, 1350.49, places=6)
+        self.assertAlmostEqual(totals.amount_days_late, 250.5 * 30 + 99.99 * 60, places=6)
+        self.assertEqual(score_from_totals(totals, D(2026, 6, 30)), compute_score(items, D(2026, 6, 30)))

@@ -24,9 +24,14 @@ Conventions (the same as the published worked examples):
   raises :class:`PenaltyRateMissing` naming the missing period.
 """
 
+import bisect
 import datetime
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+#: Version of the rules below: stored results computed under another version are
+#: recomputed (bump it whenever a change can alter a result).
+RULES_VERSION = 1
 
 KIND_KEY_RATE = "key_rate"
 KIND_CONTRACT = "contract"
@@ -118,14 +123,32 @@ def days_in_year(year):
     return 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
 
 
-def _rate_at(rates, day):
-    """Rate in force on ``day`` from ``rates`` sorted by date, or None."""
-    found = None
-    for date_from, rate in rates:
-        if date_from > day:
-            break
-        found = rate
-    return found
+class RateTable:
+    """Key rates ``[(date_from, rate_percent)]`` sorted by date, with their rates as
+    exact decimals: build it once and pass it as ``rates`` to many computations."""
+
+    __slots__ = ("dates", "rates", "rows")
+
+    def __init__(self, rates):
+        self.rows = tuple(sorted((d, to_decimal(r, "rate")) for d, r in (rates or ())))
+        self.dates = [d for d, _rate in self.rows]
+        self.rates = [rate for _d, rate in self.rows]
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def at(self, day):
+        """Rate in force on ``day``, or None before the first row."""
+        index = bisect.bisect_right(self.dates, day)
+        return self.rates[index - 1] if index else None
+
+    def changes(self, after, until):
+        """Dates of the rows that start in ``]after, until]``."""
+        return self.dates[bisect.bisect_right(self.dates, after):bisect.bisect_right(self.dates, until)]
+
+    @property
+    def first_date(self):
+        return self.dates[0] if self.dates else None
 
 
 def compute_penalty(
@@ -153,8 +176,8 @@ def compute_penalty(
     :param daily_percent: contract only, % of the base per day of delay
     :param cap_percent: contract: cap of the whole penalty in % of the principal (0: none)
     :param grace_days: the first N days of delay are free
-    :param rates: key_rate only, ``[(date_from, rate_percent)]``; a rate holds until the
-        day before the next row
+    :param rates: key_rate only, ``[(date_from, rate_percent)]`` or a :class:`RateTable`
+        of them; a rate holds until the day before the next row
     :param known_until: key_rate only, the last day for which the table is known to be
         complete; later days raise :class:`PenaltyRateMissing`
     :param from_date: days up to and including this date were already charged (invoiced
@@ -198,7 +221,7 @@ def compute_penalty(
     if date_to < start:
         return PenaltyResult(kind=kind, cap_amount=cap_amount)
 
-    table = []
+    table = None
     if kind == KIND_KEY_RATE:
         if start < KEY_RATE_START:
             raise PenaltyRateNotApplicable(
@@ -216,9 +239,9 @@ def compute_penalty(
                 first,
                 date_to,
             )
-        table = sorted((d, to_decimal(r, "rate")) for d, r in (rates or ()))
-        if _rate_at(table, start) is None:
-            first_known = table[0][0] if table else None
+        table = rates if isinstance(rates, RateTable) else RateTable(rates)
+        if table.at(start) is None:
+            first_known = table.first_date
             last = min(date_to, first_known - ONE_DAY) if first_known else date_to
             raise PenaltyRateMissing(
                 f"No key rate for {start.isoformat()} to {last.isoformat()}: "
@@ -229,7 +252,8 @@ def compute_penalty(
 
     # Days on which something changes: the day after a payment, a new rate, 1 January.
     changes = {p_date + ONE_DAY for p_date, _amount in clean_payments}
-    changes.update(d for d, _rate in table)
+    if table is not None:
+        changes.update(table.changes(start, date_to))
     changes.update(datetime.date(y, 1, 1) for y in range(start.year + 1, date_to.year + 1))
     bounds = sorted(d for d in changes if start < d <= date_to)
 
@@ -241,7 +265,7 @@ def compute_penalty(
         if base > 0:
             days = (seg_end - seg_start).days + 1
             if kind == KIND_KEY_RATE:
-                rate = _rate_at(table, seg_start)
+                rate = table.at(seg_start)
                 year_days = days_in_year(seg_start.year)
                 amount = base * rate / HUNDRED * days / year_days
             else:

@@ -47,19 +47,43 @@ def grade_for(score):
     return "D"
 
 
-def compute_score(items, today, broken_promises=0, defaulted_plans=0):
-    """Return the :class:`Score` of ``items`` (iterable of :class:`DueItem`) at ``today``."""
+@dataclass(frozen=True)
+class ScoreTotals:
+    """What the score needs of the due items of the window, summed up (the database
+    sums them for thousands of customers at once): items due before ``today`` with a
+    positive amount, those paid in full by their due date, their total amount, the sum
+    of amount x days late (open items late up to ``today``) and the oldest due date of
+    the items still open (None when none)."""
+
+    count: int = 0
+    on_time: int = 0
+    amount: float = 0.0
+    amount_days_late: float = 0.0
+    oldest_open: date | None = None
+
+
+def totals_of(items, today):
+    """:class:`ScoreTotals` of ``items`` (iterable of :class:`DueItem`) at ``today``."""
     due = [item for item in items if item.due_date < today and item.amount > 0]
-    if not due:
-        return Score(None, False, 0.0, 0.0, 0, 0)
-    on_time = sum(1 for item in due if item.paid_date and item.paid_date <= item.due_date)
-    on_time_share = on_time / len(due)
-    total = sum(item.amount for item in due)
-    weighted = sum(
-        item.amount * max(((item.paid_date or today) - item.due_date).days, 0) for item in due
-    ) / total
     open_due = [item.due_date for item in due if not item.paid_date]
-    overdue_days = (today - min(open_due)).days if open_due else 0
+    return ScoreTotals(
+        count=len(due),
+        on_time=sum(1 for item in due if item.paid_date and item.paid_date <= item.due_date),
+        amount=sum(item.amount for item in due),
+        amount_days_late=sum(
+            item.amount * max(((item.paid_date or today) - item.due_date).days, 0) for item in due
+        ),
+        oldest_open=min(open_due) if open_due else None,
+    )
+
+
+def score_from_totals(totals, today, broken_promises=0, defaulted_plans=0):
+    """Return the :class:`Score` of a customer from the :class:`ScoreTotals` of its items."""
+    if not totals.count:
+        return Score(None, False, 0.0, 0.0, 0, 0)
+    on_time_share = totals.on_time / totals.count
+    weighted = totals.amount_days_late / totals.amount if totals.amount else 0.0
+    overdue_days = (today - totals.oldest_open).days if totals.oldest_open else 0
     penalty = (
         (1 - on_time_share) * 40
         + min(weighted, 60) / 60 * 30
@@ -67,6 +91,13 @@ def compute_score(items, today, broken_promises=0, defaulted_plans=0):
         + min(broken_promises * 5, 10)
         + min(defaulted_plans * 10, 20)
     )
-    score = max(0, min(100, math.floor(100 - penalty + 0.5)))  # half-up
+    # Half-up, on a value rounded to 9 places first so that the order in which the
+    # database or Python summed the amounts cannot move a score across a boundary.
+    score = max(0, min(100, math.floor(round(100 - penalty, 9) + 0.5)))
     return Score(score, grade_for(score), round(on_time_share, 4), round(weighted, 2),
-                 overdue_days, len(due))
+                 overdue_days, totals.count)
+
+
+def compute_score(items, today, broken_promises=0, defaulted_plans=0):
+    """Return the :class:`Score` of ``items`` (iterable of :class:`DueItem`) at ``today``."""
+    return score_from_totals(totals_of(items, today), today, broken_promises, defaulted_plans)
