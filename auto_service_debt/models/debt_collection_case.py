@@ -1331,9 +1331,11 @@ class ResPartner(models.Model):
         columns = super()._debt_block_columns(company)
         columns["debt_blocking_cases"] = SQL(
             """
-            (SELECT json_agg(json_build_array(c.name, %s) ORDER BY c.id)
+            (SELECT json_agg(json_build_array(
+                        c.name,
+                        (SELECT %s FROM debt_collection_stage stage WHERE stage.id = c.stage_id)
+                    ) ORDER BY c.id)
                FROM debt_collection_case c
-               JOIN debt_collection_stage stage ON stage.id = c.stage_id
               WHERE c.partner_id = rp.id
                 AND c.company_id = %s
                 AND c.state = 'open'

@@ -1,7 +1,7 @@
 """The debt position: what a set of customers owe, since when, in a constant number
 of SQL queries. Every feature (block, flags, cases, banners, aging) reads it."""
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 # Receivable due lines of a company: posted, not fully reconciled. The aging report
@@ -41,6 +41,27 @@ def due_lines_where(company_id, partner_ids=None, account_ids=None):
     return SQL(" AND ").join(clauses)
 
 
+class AccountAccount(models.Model):
+    _inherit = "account.account"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        self.env.registry.clear_cache()  # debt.position._receivable_account_ids
+        return accounts
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "account_type" in vals:
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+
 class DebtPosition(models.AbstractModel):
     """Set-based figures of customers' debt at a date (company currency)."""
 
@@ -64,18 +85,20 @@ class DebtPosition(models.AbstractModel):
 
     @api.model
     def _receivable_account_ids(self):
-        """Ids of the receivable accounts (one small query; kept for the duration of a
-        daily run, whose batch queries use them)."""
-        key = self.env.context.get("debt_run_key")
-        cache = self.env.cr.cache.setdefault("debt_receivable_accounts", {}) if key else {}
-        if key not in cache:
-            self.env["account.account"].flush_model(["account_type"])
-            self.env.cr.execute(
-                "SELECT id FROM account_account WHERE account_type = 'asset_receivable' ORDER BY id"
-            )
-            cache.clear()
-            cache[key] = [row[0] for row in self.env.cr.fetchall()]
-        return cache[key]
+        """Ids of the receivable accounts, kept in the registry's cache (cleared when an
+        account is created, deleted or changes type): the statements that read open
+        lines pass them as values, so that the planner goes straight to the index of
+        unreconciled lines."""
+        return list(self._receivable_account_ids_cached())
+
+    @api.model
+    @tools.ormcache()
+    def _receivable_account_ids_cached(self):
+        self.env["account.account"].flush_model(["account_type"])
+        self.env.cr.execute(
+            "SELECT id FROM account_account WHERE account_type = 'asset_receivable' ORDER BY id"
+        )
+        return tuple(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _get_positions(self, partners, company=None, today=None):
@@ -96,8 +119,7 @@ class DebtPosition(models.AbstractModel):
         self._flush_position()
         # Their commercial partners, found by the database (no partner records read).
         self.env.cr.execute(self._position_query(
-            partner_ids, company, today, contacts=True,
-            account_ids=self._receivable_account_ids() if len(partner_ids) > 50 else None,
+            partner_ids, company, today, contacts=True, batch=len(partner_ids) > 50,
         ))
         return {
             row[0]: self._position_from_row(row[1:], company, today)
@@ -120,20 +142,20 @@ class DebtPosition(models.AbstractModel):
 
     @api.model
     def _position_query(self, partner_ids, company, today, columns=(), contacts=False,
-                        account_ids=None):
+                        batch=False):
         """One statement over the commercial partners ``rp`` of ``partner_ids`` (which
         are commercial partners, or any contacts with ``contacts``): the id,
         the 7 position columns read by :meth:`_position_from_row`, then ``columns``
         (SQL expressions over ``rp``, e.g. the credit policy of the block check).
 
-        Two plans for the same sums. Without ``account_ids`` (a few customers: the live
-        check at confirmation) a lateral join reads each partner's open receivable
-        lines through the index of unreconciled lines; its contacts and the receivable
-        accounts are given as arrays computed apart, which keeps the planning short
-        (it costs more than the execution for one customer). With the receivable
-        ``account_ids`` (a batch of the daily run) the open lines of all the batch's
-        customers are read at once through that index and summed per customer. The
-        confirmed orders not yet invoiced come from a subquery."""
+        Two plans for the same sums. For a few customers (the live check at
+        confirmation) a lateral join reads each partner's open receivable lines through
+        the index of unreconciled lines; its contacts (an array) and the receivable
+        accounts (values) stay out of the joins, which keeps the planning short: it
+        costs more than the execution for one customer. For a ``batch`` (the daily run)
+        the open lines of all the batch's customers are read at once through that index
+        and summed per customer. The confirmed orders not yet invoiced come from a
+        subquery; ``columns`` may refer to ``rp``."""
         overdue = SQL(
             "aml.date_maturity < %s AND aml.amount_residual > 0 AND move.debt_in_plan IS NOT TRUE",
             today,
@@ -164,7 +186,7 @@ class DebtPosition(models.AbstractModel):
                         list(partner_ids))
         else:
             which = SQL("rp.id = ANY(%s)", list(partner_ids))
-        if account_ids is None:
+        if not batch:
             due = SQL(
                 """
                 LATERAL (
@@ -174,13 +196,11 @@ class DebtPosition(models.AbstractModel):
                      WHERE aml.partner_id = ANY(ARRAY(
                                SELECT contact.id FROM res_partner contact
                                 WHERE contact.commercial_partner_id = rp.id))
-                       AND aml.account_id = ANY(ARRAY(
-                               SELECT id FROM account_account
-                                WHERE account_type = 'asset_receivable'))
+                       AND %(accounts)s
                        AND %(open)s
                 ) due ON TRUE
                 """,
-                sums=sums, open=open_lines,
+                sums=sums, accounts=receivable_accounts(self._receivable_account_ids()), open=open_lines,
             )
         else:
             due = SQL(
@@ -196,7 +216,8 @@ class DebtPosition(models.AbstractModel):
                   GROUP BY contact.commercial_partner_id
                 ) due ON due.pid = rp.id
                 """,
-                sums=sums, which=which, accounts=receivable_accounts(account_ids), open=open_lines,
+                sums=sums, which=which, accounts=receivable_accounts(self._receivable_account_ids()),
+                open=open_lines,
             )
         return SQL(
             """

@@ -317,9 +317,8 @@ class ResPartner(models.Model):
         Position._flush_position()
         self._debt_flush_block_facts()
         # A batch (the daily run) sums all its customers' lines at once.
-        account_ids = Position._receivable_account_ids() if len(partner_ids) > 50 else None
         self.env.cr.execute(Position._position_query(
-            partner_ids, company, today, list(columns.values()), account_ids=account_ids,
+            partner_ids, company, today, list(columns.values()), batch=len(partner_ids) > 50,
         ))
         width = Position.POSITION_COLUMNS + 1
         return {

@@ -478,14 +478,14 @@ class TestBlockScale(BlockCommon):
         Position = self.env["debt.position"]
         ids = (a | b).ids
 
-        def positions(account_ids):
+        def positions(batch):
             Position._flush_position()
-            self.env.cr.execute(Position._position_query(ids, self.company, TODAY, account_ids=account_ids))
+            self.env.cr.execute(Position._position_query(ids, self.company, TODAY, batch=batch))
             return {row[0]: Position._position_from_row(row[1:], self.company, TODAY)
                     for row in self.env.cr.fetchall()}
 
-        lateral = positions(None)
-        self.assertEqual(positions(Position._receivable_account_ids()), lateral)
+        lateral = positions(False)
+        self.assertEqual(positions(True), lateral)
         self.assertEqual(Position._get_positions(a | driver, self.company, TODAY), lateral)
         self.assertEqual((lateral[a.id]["receivable"], lateral[a.id]["overdue_amount"]), (1300.0, 1000.0))
         self.assertEqual((lateral[b.id]["receivable"], lateral[b.id]["overdue_amount"]), (950.0, 1000.0))
