@@ -64,14 +64,10 @@ class DebtCollectionStage(models.Model):
         )
 
     @api.model
-    def _debt_target_stage(self, stages, overdue_days):
-        """The last stage of ``stages`` whose threshold ``overdue_days`` has reached."""
-        return self._debt_ladder(stages)(overdue_days)
-
-    @api.model
     def _debt_ladder(self, stages):
-        """``target(overdue_days)``: :meth:`_debt_target_stage` of ``stages`` with their
-        thresholds read once (the daily run asks it for thousands of customers)."""
+        """``target(overdue_days)``: the last stage of ``stages`` whose threshold
+        ``overdue_days`` has reached, with the thresholds read once (the daily run asks
+        it for thousands of customers)."""
         thresholds = [(stage.days_overdue, stage) for stage in stages]
         empty = self.browse()
 

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.score import ScoreTotals, score_from_totals
+from .debt_position import receivable_accounts
 
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 WINDOW_DAYS = 730  # the last 24 months
@@ -46,6 +47,10 @@ class DebtPartnerScore(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _debt_receivable(self):
+        return receivable_accounts(self.env["debt.position"]._receivable_account_ids())
+
+    @api.model
     def _debt_score_totals(self, partner_ids, company, today):
         """:class:`ScoreTotals` of the due lines of the window per commercial partner,
         summed by the database in one query for any number of partners: a due line is
@@ -67,11 +72,10 @@ class DebtPartnerScore(models.Model):
                        END AS paid
                   FROM account_move_line aml
                   JOIN res_partner rp ON rp.id = aml.partner_id
-                  JOIN account_account acc ON acc.id = aml.account_id
                   JOIN account_move move ON move.id = aml.move_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable'
+                   AND %(receivable)s
                    AND move.move_type = 'out_invoice'
                    AND aml.balance > 0
                    AND aml.date_maturity >= %(since)s
@@ -85,7 +89,7 @@ class DebtPartnerScore(models.Model):
           GROUP BY pid
             """,
             company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
-            partners=list(partner_ids),
+            partners=list(partner_ids), receivable=self._debt_receivable(),
         ))
         return {
             pid: ScoreTotals(count, on_time, float(amount), float(days_late), oldest)
@@ -217,9 +221,8 @@ class DebtPartnerScore(models.Model):
             SELECT rp.commercial_partner_id
               FROM account_move_line aml
               JOIN res_partner rp ON rp.id = aml.partner_id
-              JOIN account_account acc ON acc.id = aml.account_id
              WHERE aml.company_id = %(company)s
-               AND acc.account_type = 'asset_receivable'
+               AND %(receivable)s
                AND (aml.write_date >= %(written)s
                     OR aml.parent_state = 'posted' AND aml.balance > 0 AND (
                          aml.date_maturity >= %(last_date)s AND aml.date_maturity < %(today)s
@@ -237,7 +240,7 @@ class DebtPartnerScore(models.Model):
                     OR defaulted_date >= %(last_since)s AND defaulted_date < %(since)s)
             """,
             company=company.id, today=today, since=since, last_date=last_date,
-            last_since=last_since, written=written_since,
+            last_since=last_since, written=written_since, receivable=self._debt_receivable(),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -251,15 +254,15 @@ class DebtPartnerScore(models.Model):
             SELECT rp.commercial_partner_id
               FROM account_move_line aml
               JOIN res_partner rp ON rp.id = aml.partner_id
-              JOIN account_account acc ON acc.id = aml.account_id
              WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-               AND acc.account_type = 'asset_receivable' AND aml.balance > 0
+               AND %(receivable)s AND aml.balance > 0
                AND aml.date_maturity >= %(since)s
              UNION
             SELECT partner_id FROM debt_partner_score
              WHERE company_id = %(company)s AND item_count > 0
             """,
             company=company.id, since=today - timedelta(days=WINDOW_DAYS),
+            receivable=self._debt_receivable(),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

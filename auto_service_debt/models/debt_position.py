@@ -69,21 +69,6 @@ class DebtPosition(models.AbstractModel):
     _description = "Debt Position"
 
     @api.model
-    def _empty_position(self):
-        return {
-            "receivable": 0.0,
-            "overdue_amount": 0.0,
-            "overdue_count": 0,
-            "oldest_due_date": False,
-            "overdue_days": 0,
-            "plan_amount": 0.0,
-            "disputed_amount": 0.0,
-            "unbilled": 0.0,
-            "exposure": 0.0,
-            "blocking_exposure": 0.0,
-        }
-
-    @api.model
     def _receivable_account_ids(self):
         """Ids of the receivable accounts, kept in the registry's cache (cleared when an
         account is created, deleted or changes type): the statements that read open
@@ -239,19 +224,26 @@ class DebtPosition(models.AbstractModel):
         amounts come rounded to the currency by the database, half away from zero as
         ``res.currency.round``: sums of them only need their float noise removed)."""
         receivable, overdue, count, oldest, in_plan, disputed, unbilled = row[:self.POSITION_COLUMNS]
+        return self._position_values(
+            company, today, receivable or 0.0, overdue or 0.0, count or 0, oldest,
+            in_plan or 0.0, disputed or 0.0, unbilled or 0.0,
+        )
+
+    @api.model
+    def _position_values(self, company, today, receivable, overdue, count, oldest, plan_amount,
+                         disputed, unbilled):
+        """The position dict of amounts already rounded to the currency (their sums
+        only need their float noise removed)."""
         digits = company.currency_id.decimal_places
-        receivable = receivable or 0.0
-        unbilled = unbilled or 0.0
-        plan_amount = in_plan or 0.0
         exposure = round(receivable + unbilled, digits)
         return {
             "receivable": receivable,
-            "overdue_amount": overdue or 0.0,
-            "overdue_count": count or 0,
+            "overdue_amount": overdue,
+            "overdue_count": count,
             "oldest_due_date": oldest or False,
             "overdue_days": (today - oldest).days if oldest else 0,
             "plan_amount": plan_amount,
-            "disputed_amount": disputed or 0.0,
+            "disputed_amount": disputed,
             "unbilled": unbilled,
             "exposure": exposure,
             "blocking_exposure": round(exposure - plan_amount, digits),
@@ -270,21 +262,16 @@ class DebtPosition(models.AbstractModel):
             if line["date_maturity"] and line["date_maturity"] < today and line["residual"] > 0
             and not line["in_plan"]
         ]
-        oldest = min((line["date_maturity"] for line in overdue), default=False)
-        receivable = round(sum(line["residual"] for line in lines), digits)
-        plan_amount = round(sum(line["residual"] for line in lines if line["in_plan"]), digits)
-        return {
-            "receivable": receivable,
-            "overdue_amount": round(sum(line["residual"] for line in overdue), digits),
-            "overdue_count": len(overdue),
-            "oldest_due_date": oldest,
-            "overdue_days": (today - oldest).days if oldest else 0,
-            "plan_amount": plan_amount,
-            "disputed_amount": round(sum(line["residual"] for line in lines if line["disputed"]), digits),
-            "unbilled": 0.0,
-            "exposure": receivable,
-            "blocking_exposure": round(receivable - plan_amount, digits),
-        }
+
+        def total(selected):
+            return round(sum(line["residual"] for line in selected), digits)
+
+        return self._position_values(
+            company, today, total(lines), total(overdue), len(overdue),
+            min((line["date_maturity"] for line in overdue), default=False),
+            total(line for line in lines if line["in_plan"]),
+            total(line for line in lines if line["disputed"]), 0.0,
+        )
 
     @api.model
     def _unbilled_subquery(self, company):

@@ -109,10 +109,11 @@ REASON_PREPAYMENT = _lt(
     "before confirmation; paid %(paid)s, missing %(missing)s."
 )
 
-POLICY_FIELDS = {
+# The credit policy a Debt Manager sets on a customer (company-dependent).
+POLICY_FIELDS = (
     "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
     "debt_max_overdue_amount", "debt_prepayment_percent",
-}
+)
 
 
 class ResPartner(models.Model):
@@ -203,7 +204,7 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        policy_change = POLICY_FIELDS & set(vals)
+        policy_change = set(POLICY_FIELDS) & set(vals)
         if policy_change:
             self._debt_check_policy_access()
         res = super().write(vals)
@@ -221,10 +222,7 @@ class ResPartner(models.Model):
         ))
 
     # Policy fields read by the block check, company-dependent (Odoo's fallback applies).
-    POLICY_COLUMNS = (
-        "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
-        "debt_max_overdue_amount", "debt_prepayment_percent", "credit_limit",
-    )
+    POLICY_COLUMNS = (*POLICY_FIELDS, "credit_limit")
 
     @api.model
     def _debt_block_columns(self, company):
@@ -297,14 +295,6 @@ class ResPartner(models.Model):
         reasons why the customer of ``facts`` is blocked by them (``formatter``: the
         batch's :class:`ReasonFormatter`)."""
         return []
-
-    def _debt_block_policies(self, company):
-        """Return ``{partner_id: policy}`` of these commercial partners in ``company``."""
-        defaults = self._debt_block_defaults(company)
-        return {
-            pid: self._debt_block_policy(defaults, facts)
-            for pid, (_position, facts) in self._debt_block_facts(self.ids, company).items()
-        }
 
     @api.model
     def _debt_block_facts(self, partner_ids, company, today=None):
