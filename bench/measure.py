@@ -196,9 +196,21 @@ OCA_SALE = ("odoo.addons.sale_financial_risk",)
 CONFIRM_METHODS = ("action_confirm", "_action_confirm", "_confirmation_error_message")
 
 
+CONFIRM_ROUNDS = int(os.environ.get("BENCH_CONFIRM_ROUNDS", "40"))
+
+
 def w_confirm(env, args):
     """Confirmation of a one-line order for customers with 2, 100 and 1 000 invoices:
-    plain (both checks skipped), with this addon's check, with OCA's check."""
+    plain (both checks skipped), with this addon's check, with OCA's check.
+
+    A confirmation takes some 20-40 ms on this machine, so the variants take turns in rounds
+    (``BENCH_CONFIRM_ROUNDS``, default 40) and what a check adds is the median of the
+    differences within a round. Each confirmation is rolled back to a savepoint, so
+    that all of them see the same data, and starts from a collected heap, so that a
+    garbage collection of the previous ones does not land on a random variant. The
+    time spent inside this addon's check itself is recorded as well."""
+    import gc
+
     info = bench_info(env)
     company = env["res.company"].browse(info["companies"][0])
     oenv = _order_env(env, company)
@@ -210,45 +222,93 @@ def w_confirm(env, args):
     variants = {"plain": OURS + OCA_SALE, "ours": OCA_SALE}
     if "sale_financial_risk" in installed:
         variants["oca"] = OURS
-    reps = args.reps_inner
+    # The time of the addon's check inside the confirmation (the call the plain variant skips).
+    mixin_cls = next(k for k in order_cls.__mro__ if "_debt_check_block" in k.__dict__)
+    original_check = mixin_cls.__dict__["_debt_check_block"]
+    check_time = [0.0, 0.0]  # the check, its statement
+    in_check = [False]
+    from odoo import sql_db
+
+    original_execute = sql_db.Cursor.execute
+
+    def timed_execute(self, query, *a, **kw):
+        # The check's own statement (the records it reads, the confirmation reads anyway).
+        if not in_check[0] or not str(getattr(query, "code", query)).lstrip().startswith("SELECT rp.id"):
+            return original_execute(self, query, *a, **kw)
+        t0 = time.perf_counter()
+        try:
+            return original_execute(self, query, *a, **kw)
+        finally:
+            check_time[1] += time.perf_counter() - t0
+
+    def timed_check(self):
+        t0 = time.perf_counter()
+        in_check[0] = True
+        try:
+            return original_check(self)
+        finally:
+            in_check[0] = False
+            check_time[0] += time.perf_counter() - t0
+
+    rounds = max(args.reps_inner, CONFIRM_ROUNDS)
     out = {}
-    for count, partner_id in sorted(info["special_partners"].items(), key=lambda kv: int(kv[0])):
-        partner = oenv["res.partner"].browse(partner_id)
-        samples = {variant: [] for variant in variants}
-        errors = {variant: [] for variant in variants}
-        # The variants take turns, so that what builds up during the measurement (the
-        # customer's confirmed orders, the caches) weighs on each of them alike.
-        for i in range(reps + 1):
-            for variant, skip in variants.items():
-                patched = _bypass(order_cls, skip, CONFIRM_METHODS)
-                try:
-                    order = oenv["sale.order"].create({
-                        "partner_id": partner.id,
-                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                    })
-                    oenv.flush_all()
-                    oenv.invalidate_all()
-                    with Probe() as probe:
-                        try:
-                            res = order.action_confirm()
-                            oenv.flush_all()
-                        except Exception as e:  # noqa: BLE001 - reported, not hidden
-                            errors[variant].append(f"{type(e).__name__}: {e}")
-                            res = None
-                    if isinstance(res, dict) and res.get("res_model"):
-                        errors[variant].append(f"returned the wizard {res['res_model']}")
-                    if order.state != "sale":
-                        errors[variant].append(f"order left in state {order.state}")
-                    if i:  # the first round warms the caches of the process
-                        samples[variant].append((probe.wall, probe.queries))
-                finally:
-                    _restore(patched)
-        for variant in variants:
-            out[f"{variant}:{count}"] = {
-                "wall": [s[0] for s in samples[variant]],
-                "queries": [s[1] for s in samples[variant]],
-                "errors": sorted(set(errors[variant]))[:3],
-            }
+    mixin_cls._debt_check_block = timed_check
+    sql_db.Cursor.execute = timed_execute
+    try:
+        for count, partner_id in sorted(info["special_partners"].items(), key=lambda kv: int(kv[0])):
+            partner = oenv["res.partner"].browse(partner_id)
+            samples = {variant: [] for variant in variants}
+            errors = {variant: [] for variant in variants}
+            own = []
+            for i in range(rounds + 1):
+                for variant, skip in variants.items():
+                    patched = _bypass(order_cls, skip, CONFIRM_METHODS)
+                    savepoint = env.cr.savepoint(flush=False)
+                    try:
+                        order = oenv["sale.order"].create({
+                            "partner_id": partner.id,
+                            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                        })
+                        oenv.flush_all()
+                        oenv.invalidate_all()
+                        gc.collect()
+                        check_time[:] = [0.0, 0.0]
+                        with Probe() as probe:
+                            try:
+                                res = order.action_confirm()
+                                oenv.flush_all()
+                            except Exception as e:  # noqa: BLE001 - reported, not hidden
+                                errors[variant].append(f"{type(e).__name__}: {e}")
+                                res = None
+                        if isinstance(res, dict) and res.get("res_model"):
+                            errors[variant].append(f"returned the wizard {res['res_model']}")
+                        if order.state != "sale":
+                            errors[variant].append(f"order left in state {order.state}")
+                        if i:  # the first round warms the caches of the process
+                            samples[variant].append((probe.wall, probe.queries))
+                            if variant == "ours":
+                                own.append(tuple(check_time))
+                    finally:
+                        _restore(patched)
+                        # Every confirmation sees the same data: none of the orders
+                        # confirmed before it, no growing transaction.
+                        savepoint.close(rollback=True)
+                        oenv.invalidate_all()
+            for variant in variants:
+                out[f"{variant}:{count}"] = {
+                    "wall": [s[0] for s in samples[variant]],
+                    "queries": [s[1] for s in samples[variant]],
+                    "errors": sorted(set(errors[variant]))[:3],
+                }
+                if variant != "plain":
+                    out[f"{variant}:{count}"]["paired"] = [
+                        s[0] - p[0] for s, p in zip(samples[variant], samples["plain"], strict=True)
+                    ]
+            out[f"ours:{count}"]["own"] = [t for t, _sql in own]
+            out[f"ours:{count}"]["own_sql"] = [sql for _t, sql in own]
+    finally:
+        mixin_cls._debt_check_block = original_check
+        sql_db.Cursor.execute = original_execute
     env.cr.rollback()
     return out
 
@@ -561,6 +621,17 @@ def fmt_mb(values):
     return f"{max(values):.0f} MiB" if values else "n/a"
 
 
+def confirm_added(d, count, variant):
+    """(seconds, queries) a check adds to a plain confirmation: the median of the
+    differences within a round when recorded (the variants take turns), else the
+    difference of the medians (results of earlier versions)."""
+    v, plain = d[f"{variant}:{count}"], d[f"plain:{count}"]
+    dq = statistics.median(v["queries"]) - statistics.median(plain["queries"])
+    if v.get("paired"):
+        return statistics.median(v["paired"]), dq
+    return statistics.median(v["wall"]) - statistics.median(plain["wall"]), dq
+
+
 def report(paths, md_path):
     runs = []
     for p in paths:
@@ -664,9 +735,15 @@ def report(paths, md_path):
             d = r.get("confirm", {})
             if f"{v}:{c}" not in d:
                 return "n/a"
-            dt = statistics.median(d[f"{v}:{c}"]["wall"]) - statistics.median(d[f"plain:{c}"]["wall"])
-            dq = statistics.median(d[f"{v}:{c}"]["queries"]) - statistics.median(d[f"plain:{c}"]["queries"])
-            return f"+{dq:.0f} q, {dt * 1000:+.1f} ms"
+            dt, dq = confirm_added(d, c, v)
+            text = f"+{dq:.0f} q, {dt * 1000:+.1f} ms"
+            own = d[f"{v}:{c}"].get("own")
+            if own:
+                text += f" (inside: the check {statistics.median(own) * 1000:.1f} ms"
+                if d[f"{v}:{c}"].get("own_sql"):
+                    text += f", its statement {statistics.median(d[f'{v}:{c}']['own_sql']) * 1000:.1f} ms"
+                text += ")"
+            return text
         row(f"**added by this addon's check** ({count} invoices)", delta)
         row(f"added by OCA's check ({count} invoices)", lambda r, c=count: delta(r, c, "oca"))
 
@@ -757,8 +834,7 @@ def targets(r):
     if "ours:2" in d:
         adds = []
         for c in ("2", "100", "1000"):
-            dq = statistics.median(d[f"ours:{c}"]["queries"]) - statistics.median(d[f"plain:{c}"]["queries"])
-            dt = statistics.median(d[f"ours:{c}"]["wall"]) - statistics.median(d[f"plain:{c}"]["wall"])
+            dt, dq = confirm_added(d, c, "ours")
             adds.append((c, dq, dt))
         qs = {a[1] for a in adds}
         line("confirmation check adds ≤ 3 queries, constant 2…1 000 invoices",

@@ -7,12 +7,42 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 DEBT_USER = "auto_service_debt.group_debt_user"
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    # The invoice's states, stored on its lines so that the position sums a customer's
+    # open lines without joining their invoices (the live check at confirmation plans
+    # faster without that join).
+    debt_in_plan = fields.Boolean(related="move_id.debt_in_plan", store=True)
+    debt_disputed = fields.Boolean(related="move_id.debt_disputed", store=True)
+
+    def _auto_init(self):
+        self._debt_init_line_flags()
+        return super()._auto_init()
+
+    def _debt_init_line_flags(self):
+        """Create and fill ``debt_in_plan``/``debt_disputed`` by SQL when the addon is
+        installed on a database with journal items (the ORM would compute them for every
+        item): only invoices in a plan or disputed have a value to copy."""
+        cr = self.env.cr
+        if column_exists(cr, self._table, "debt_in_plan"):
+            return
+        create_column(cr, self._table, "debt_in_plan", "bool")
+        create_column(cr, self._table, "debt_disputed", "bool")
+        if column_exists(cr, "account_move", "debt_in_plan"):
+            cr.execute(SQL(
+                """
+                UPDATE account_move_line aml
+                   SET debt_in_plan = move.debt_in_plan, debt_disputed = move.debt_disputed
+                  FROM account_move move
+                 WHERE move.id = aml.move_id AND (move.debt_in_plan OR move.debt_disputed)
+                """
+            ))
 
     @api.model
     def _debt_daily_candidates(self, company, today, code):

@@ -62,6 +62,24 @@ class AccountAccount(models.Model):
         return res
 
 
+class StatementSlot:
+    """A parameter of a statement composed once and cached (see
+    ``res.partner._debt_block_statement``): each execution puts its value there."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<slot {self.name}>"
+
+
+#: Slots of the cached statements of the position: the customers and the date.
+PARTNER_IDS = StatementSlot("partner_ids")
+TODAY = StatementSlot("today")
+
+
 class DebtPosition(models.AbstractModel):
     """Set-based figures of customers' debt at a date (company currency)."""
 
@@ -116,9 +134,8 @@ class DebtPosition(models.AbstractModel):
         """Flush what :meth:`_position_query` reads."""
         self.env["account.move.line"].flush_model(
             ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id",
-             "account_id", "company_id", "move_id"]
+             "account_id", "company_id", "move_id", "debt_in_plan", "debt_disputed"]
         )
-        self.env["account.move"].flush_model(["debt_in_plan", "debt_disputed"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self._flush_unbilled()
 
@@ -142,7 +159,7 @@ class DebtPosition(models.AbstractModel):
         and summed per customer. The confirmed orders not yet invoiced come from a
         subquery; ``columns`` may refer to ``rp``."""
         overdue = SQL(
-            "aml.date_maturity < %s AND aml.amount_residual > 0 AND move.debt_in_plan IS NOT TRUE",
+            "aml.date_maturity < %s AND aml.amount_residual > 0 AND aml.debt_in_plan IS NOT TRUE",
             today,
         )
         digits = company.currency_id.decimal_places
@@ -152,8 +169,8 @@ class DebtPosition(models.AbstractModel):
             ROUND(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), %(digits)s) AS overdue,
             COUNT(*) FILTER (WHERE %(overdue)s) AS overdue_count,
             MIN(aml.date_maturity) FILTER (WHERE %(overdue)s) AS oldest,
-            ROUND(SUM(aml.amount_residual) FILTER (WHERE move.debt_in_plan), %(digits)s) AS in_plan,
-            ROUND(SUM(aml.amount_residual) FILTER (WHERE move.debt_disputed), %(digits)s) AS disputed
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_in_plan), %(digits)s) AS in_plan,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_disputed), %(digits)s) AS disputed
             """,
             digits=digits, overdue=overdue,
         )
@@ -168,16 +185,15 @@ class DebtPosition(models.AbstractModel):
         )
         if contacts:
             which = SQL("rp.id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
-                        list(partner_ids))
+                        partner_ids)
         else:
-            which = SQL("rp.id = ANY(%s)", list(partner_ids))
+            which = SQL("rp.id = ANY(%s)", partner_ids)
         if not batch:
             due = SQL(
                 """
                 LATERAL (
                     SELECT %(sums)s
                       FROM account_move_line aml
-                      JOIN account_move move ON move.id = aml.move_id
                      WHERE aml.partner_id = ANY(ARRAY(
                                SELECT contact.id FROM res_partner contact
                                 WHERE contact.commercial_partner_id = rp.id))
@@ -193,7 +209,6 @@ class DebtPosition(models.AbstractModel):
                 (
                     SELECT contact.commercial_partner_id AS pid, %(sums)s
                       FROM account_move_line aml
-                      JOIN account_move move ON move.id = aml.move_id
                       JOIN res_partner contact ON contact.id = aml.partner_id
                      WHERE contact.commercial_partner_id IN (SELECT rp.id FROM res_partner rp WHERE %(which)s)
                        AND %(accounts)s

@@ -18,6 +18,7 @@ from ..tools.debt_block import (
     prepayment_required,
     resolve_deferred,
 )
+from .debt_position import PARTNER_IDS, TODAY, StatementSlot
 
 
 class ReasonFormatter:
@@ -234,12 +235,20 @@ class ResPartner(models.Model):
         return {fname: partners._field_to_sql("rp", fname) for fname in self.POLICY_COLUMNS}
 
     @api.model
-    @tools.ormcache("company.id", "self.env.lang", "company.debt_grade_rules")
-    def _debt_block_columns_cached(self, company):
-        """:meth:`_debt_block_columns` built once per company and language (the SQL
-        expressions hold no per-call value; a change of the defaults they embed clears
-        the cache with the registry's)."""
-        return tuple(self._debt_block_columns(company).items())
+    @tools.ormcache("company.id", "self.env.lang", "company.debt_grade_rules",
+                    "company.currency_id.decimal_places", "batch")
+    def _debt_block_statement(self, company, batch):
+        """``(code, params, keys)``: the statement of :meth:`_debt_block_facts` for
+        ``company``, composed once per company, language and plan (``batch``) and kept
+        in the registry's cache; ``params`` hold the slots ``PARTNER_IDS`` and ``TODAY``
+        where each execution puts its customers and date. What else the SQL embeds
+        (receivable accounts, policy defaults, the settings in the key) clears the
+        registry's cache or changes the key when it changes."""
+        columns = self._debt_block_columns(company)
+        query = self.env["debt.position"]._position_query(
+            PARTNER_IDS, company, TODAY, list(columns.values()), batch=batch,
+        )
+        return query.code, tuple(query.params), tuple(columns)
 
     @api.model
     def _debt_flush_block_facts(self):
@@ -247,15 +256,20 @@ class ResPartner(models.Model):
         self.flush_model(self.POLICY_COLUMNS)
 
     @api.model
+    @tools.ormcache("company.id")
+    def _debt_default_credit_limit(self, company):
+        """The company's default credit limit (core's fallback of ``credit_limit``),
+        cached with the defaults (a change of an ``ir.default`` clears the cache)."""
+        partners = self.with_company(company).sudo()
+        return partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
+
+    @api.model
     def _debt_block_defaults(self, company):
         """What every customer's policy takes from ``company``, read once per batch:
         ``{key: value}`` given to :meth:`_debt_block_policy`. Extend with super()."""
-        partners = self.with_company(company).sudo()
         return {
             "use_company_limit": company.account_use_credit_limit,
-            "default_limit": (
-                partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
-            ),
+            "default_limit": self._debt_default_credit_limit(company),
             "max_overdue_days": company.debt_max_overdue_days or 0,
             "max_overdue_amount": company.debt_max_overdue_amount or 0.0,
             "prepayment_percent": company.debt_prepayment_percent or 0.0,
@@ -302,14 +316,13 @@ class ResPartner(models.Model):
         debt position and the values of :meth:`_debt_block_columns`, in one query."""
         today = today or fields.Date.context_today(self)
         Position = self.env["debt.position"]
-        columns = dict(self._debt_block_columns_cached(company))
-        keys = list(columns)
+        # A batch (the daily run) sums all its customers' lines at once.
+        code, params, keys = self._debt_block_statement(company, len(partner_ids) > 50)
         Position._flush_position()
         self._debt_flush_block_facts()
-        # A batch (the daily run) sums all its customers' lines at once.
-        self.env.cr.execute(Position._position_query(
-            partner_ids, company, today, list(columns.values()), batch=len(partner_ids) > 50,
-        ))
+        values = {PARTNER_IDS: list(partner_ids), TODAY: today}
+        self.env.cr.execute(code, [values[param] if isinstance(param, StatementSlot) else param
+                                   for param in params])
         width = Position.POSITION_COLUMNS + 1
         return {
             row[0]: (

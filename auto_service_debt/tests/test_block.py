@@ -497,6 +497,37 @@ class TestBlockScale(BlockCommon):
                         "overdue_days", "plan_amount", "disputed_amount"):
                 self.assertEqual(from_lines[key], lateral[pid][key], key)
 
+    def test_line_flags_follow_invoice(self):
+        """The position reads the invoice's plan and dispute states from its due lines:
+        they follow every change of the invoice, and an installation on a database
+        with journal items copies them by SQL."""
+        partner = self._partner("Flags")
+        disputed = self._invoice(partner, 700.0, TODAY - timedelta(days=10))
+        self._invoice(partner, 300.0, TODAY - timedelta(days=5))
+        Position = self.env["debt.position"]
+
+        def figures():
+            pos = Position._get_positions(partner, self.company, TODAY)[partner.id]
+            return pos["disputed_amount"], pos["plan_amount"], pos["overdue_amount"]
+
+        self.assertEqual(figures(), (0.0, 0.0, 1000.0))
+        disputed.sudo().debt_disputed = True
+        self.assertEqual(figures(), (700.0, 0.0, 1000.0))
+        disputed.sudo().debt_in_plan = True
+        # In a plan on time: no longer overdue, counted as covered by the plan.
+        self.assertEqual(figures(), (700.0, 700.0, 300.0))
+        disputed.sudo().debt_in_plan = False
+        self.assertEqual(figures(), (700.0, 0.0, 1000.0))
+        # Installed on existing journal items: the columns are created and filled by SQL.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "ALTER TABLE account_move_line DROP COLUMN debt_in_plan, DROP COLUMN debt_disputed"
+        )
+        self.env["account.move.line"]._debt_init_line_flags()
+        self.env.invalidate_all()
+        self.assertEqual(disputed.line_ids.filtered("date_maturity").mapped("debt_disputed"), [True])
+        self.assertEqual(figures(), (700.0, 0.0, 1000.0))
+
     def test_reason_formatter_matches_odoo(self):
         """The batch formatter of the reason texts gives formatLang's and format_date's output."""
         currency = self.company.currency_id
