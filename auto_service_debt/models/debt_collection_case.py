@@ -343,7 +343,7 @@ class DebtCollectionCase(models.Model):
                 DUE_LINES_FROM,
                 due_lines_where(
                     company.id, list(partner_ids),
-                    self.env["debt.position"]._receivable_account_ids(),
+                    self.env["debt.position"]._receivable_account_ids(company),
                 ),
                 SQL("") if with_credits else SQL("AND aml.amount_residual > 0"),
             )

@@ -128,7 +128,7 @@ class DebtDailyRun(models.AbstractModel):
              WHERE %s
           ORDER BY 1
             """,
-                due_lines_where(company.id, account_ids=self.env["debt.position"]._receivable_account_ids()),
+                due_lines_where(company.id, account_ids=self.env["debt.position"]._receivable_account_ids(company)),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

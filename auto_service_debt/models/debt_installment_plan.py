@@ -859,10 +859,10 @@ class ResPartner(models.Model):
               WHERE plan.partner_id = rp.id
                 AND plan.company_id = %s
                 AND plan.state = 'defaulted'
-                AND EXISTS (SELECT FROM account_move move
-                             WHERE move.id IN (SELECT rel.move_id FROM debt_installment_plan_move_rel rel
-                                                WHERE rel.plan_id = plan.id)
-                               AND move.amount_residual > 0))
+                AND (SELECT MAX(move.amount_residual) FROM account_move move
+                      WHERE move.id = ANY(ARRAY(
+                            SELECT rel.move_id FROM debt_installment_plan_move_rel rel
+                             WHERE rel.plan_id = plan.id))) > 0)
             """,
             company.id,
         )

@@ -47,8 +47,8 @@ class DebtPartnerScore(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _debt_receivable(self):
-        return receivable_accounts(self.env["debt.position"]._receivable_account_ids())
+    def _debt_receivable(self, company):
+        return receivable_accounts(self.env["debt.position"]._receivable_account_ids(company))
 
     @api.model
     def _debt_score_totals(self, partner_ids, company, today):
@@ -89,7 +89,7 @@ class DebtPartnerScore(models.Model):
           GROUP BY pid
             """,
             company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
-            partners=list(partner_ids), receivable=self._debt_receivable(),
+            partners=list(partner_ids), receivable=self._debt_receivable(company),
         ))
         return {
             pid: ScoreTotals(count, on_time, float(amount), float(days_late), oldest)
@@ -240,7 +240,7 @@ class DebtPartnerScore(models.Model):
                     OR defaulted_date >= %(last_since)s AND defaulted_date < %(since)s)
             """,
             company=company.id, today=today, since=since, last_date=last_date,
-            last_since=last_since, written=written_since, receivable=self._debt_receivable(),
+            last_since=last_since, written=written_since, receivable=self._debt_receivable(company),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -262,7 +262,7 @@ class DebtPartnerScore(models.Model):
              WHERE company_id = %(company)s AND item_count > 0
             """,
             company=company.id, since=today - timedelta(days=WINDOW_DAYS),
-            receivable=self._debt_receivable(),
+            receivable=self._debt_receivable(company),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

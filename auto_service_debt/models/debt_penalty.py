@@ -205,7 +205,7 @@ class DebtPenalty(models.Model):
         filters = [
             SQL("aml.company_id = %s", company.id),
             SQL("aml.parent_state = 'posted'"),
-            receivable_accounts(self.env["debt.position"]._receivable_account_ids()),
+            receivable_accounts(self.env["debt.position"]._receivable_account_ids(company)),
             SQL("aml.balance > 0"),
             SQL("aml.date_maturity < %s", today),
             SQL("move.debt_penalty_invoice IS NOT TRUE"),

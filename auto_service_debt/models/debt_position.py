@@ -52,7 +52,7 @@ class AccountAccount(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "account_type" in vals:
+        if "account_type" in vals or "company_ids" in vals:
             self.env.registry.clear_cache()
         return res
 
@@ -87,20 +87,30 @@ class DebtPosition(models.AbstractModel):
     _description = "Debt Position"
 
     @api.model
-    def _receivable_account_ids(self):
-        """Ids of the receivable accounts, kept in the registry's cache (cleared when an
-        account is created, deleted or changes type): the statements that read open
-        lines pass them as values, so that the planner goes straight to the index of
-        unreconciled lines."""
-        return list(self._receivable_account_ids_cached())
+    def _receivable_account_ids(self, company):
+        """Ids of the receivable accounts the journal items of ``company`` may use (its
+        own and those shared from its parent companies), kept in the registry's cache
+        (cleared when an account is created, deleted, or changes type or companies): the
+        statements that read open lines pass them as values, so that the planner goes
+        straight to the index of unreconciled lines, and only to the company's part."""
+        return list(self._receivable_account_ids_cached(company.id))
 
     @api.model
-    @tools.ormcache()
-    def _receivable_account_ids_cached(self):
-        self.env["account.account"].flush_model(["account_type"])
-        self.env.cr.execute(
-            "SELECT id FROM account_account WHERE account_type = 'asset_receivable' ORDER BY id"
-        )
+    @tools.ormcache("company_id")
+    def _receivable_account_ids_cached(self, company_id):
+        self.env["account.account"].flush_model(["account_type", "company_ids"])
+        parent_ids = self.env["res.company"].browse(company_id).sudo().parent_ids.ids
+        self.env.cr.execute(SQL(
+            """
+            SELECT acc.id FROM account_account acc
+             WHERE acc.account_type = 'asset_receivable'
+               AND EXISTS (SELECT FROM account_account_res_company_rel rel
+                            WHERE rel.account_account_id = acc.id
+                              AND rel.res_company_id = ANY(%s))
+          ORDER BY acc.id
+            """,
+            parent_ids,
+        ))
         return tuple(row[0] for row in self.env.cr.fetchall())
 
     @api.model
@@ -201,7 +211,7 @@ class DebtPosition(models.AbstractModel):
                        AND %(open)s
                 ) due ON TRUE
                 """,
-                sums=sums, accounts=receivable_accounts(self._receivable_account_ids()), open=open_lines,
+                sums=sums, accounts=receivable_accounts(self._receivable_account_ids(company)), open=open_lines,
             )
         else:
             due = SQL(
@@ -216,7 +226,7 @@ class DebtPosition(models.AbstractModel):
                   GROUP BY contact.commercial_partner_id
                 ) due ON due.pid = rp.id
                 """,
-                sums=sums, which=which, accounts=receivable_accounts(self._receivable_account_ids()),
+                sums=sums, which=which, accounts=receivable_accounts(self._receivable_account_ids(company)),
                 open=open_lines,
             )
         return SQL(

@@ -559,6 +559,21 @@ class TestBlockMultiCompany(BlockCommon):
         order_b = self._order(partner, 100.0, company=company_b)
         order_b.action_confirm()
         self.assertEqual(order_b.state, "sale")
+        # Each company's statements read its own receivable accounts only.
+        Position = self.env["debt.position"]
+        receivable_a = self.company_data["default_account_receivable"]
+        receivable_b = self.env["account.account"].search([
+            ("company_ids", "in", company_b.id), ("account_type", "=", "asset_receivable"),
+        ])
+        self.assertIn(receivable_a.id, Position._receivable_account_ids(self.company))
+        self.assertNotIn(receivable_a.id, Position._receivable_account_ids(company_b))
+        self.assertEqual(set(Position._receivable_account_ids(company_b)), set(receivable_b.ids))
+        # A branch uses its parent's accounts; a new receivable account clears the cache.
+        branch = self.env["res.company"].create({"name": "Shop A, branch", "parent_id": self.company.id})
+        self.assertIn(receivable_a.id, Position._receivable_account_ids(branch))
+        extra = receivable_a.copy({"code": "121099", "company_ids": [Command.set(company_b.ids)]})
+        self.assertIn(extra.id, Position._receivable_account_ids(company_b))
+        self.assertNotIn(extra.id, Position._receivable_account_ids(self.company))
         # Policies are per company too.
         partner.with_company(company_b).sudo().debt_block_mode = "always"
         self.assertEqual(partner.with_company(self.company).debt_block_mode, "auto")
