@@ -191,6 +191,18 @@ def _restore(patched):
         setattr(klass, name, func)
 
 
+def _new_order(env, partner, product):
+    """A one-line draft order of ``partner``, written to the database, with every cache
+    emptied: its confirmation starts cold, as in a new request."""
+    order = env["sale.order"].create({
+        "partner_id": partner.id,
+        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+    })
+    env.flush_all()
+    env.invalidate_all()
+    return order
+
+
 OURS = ("odoo.addons.auto_service_debt",)
 OCA_SALE = ("odoo.addons.sale_financial_risk",)
 CONFIRM_METHODS = ("action_confirm", "_action_confirm", "_confirmation_error_message")
@@ -265,12 +277,7 @@ def w_confirm(env, args):
                     patched = _bypass(order_cls, skip, CONFIRM_METHODS)
                     savepoint = env.cr.savepoint(flush=False)
                     try:
-                        order = oenv["sale.order"].create({
-                            "partner_id": partner.id,
-                            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                        })
-                        oenv.flush_all()
-                        oenv.invalidate_all()
+                        order = _new_order(oenv, partner, product)
                         gc.collect()
                         check_time[:] = [0.0, 0.0]
                         with Probe() as probe:
@@ -333,12 +340,7 @@ def w_confirm_profile(env, args):
             patched = _bypass(order_cls, skip, CONFIRM_METHODS)
             try:
                 for _i in range(3):
-                    order = oenv["sale.order"].create({
-                        "partner_id": partner.id,
-                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                    })
-                    oenv.flush_all()
-                    oenv.invalidate_all()
+                    order = _new_order(oenv, partner, product)
                     QUERY_LOG.clear()
                     prof = cProfile.Profile()
                     t0 = time.perf_counter()
