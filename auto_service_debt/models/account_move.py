@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -30,9 +30,13 @@ class AccountMove(models.Model):
         help="The customer disputes this invoice: no dunning until the dispute is settled.",
     )
 
+    @api.depends("partner_id", "company_id", "state", "move_type")
+    def _compute_debt_banner(self):
+        return super()._compute_debt_banner()
+
     def _debt_banner_items(self):
         items = {}
-        for move in self.filtered(lambda m: m.id and m.state == "draft" and m.move_type == "out_invoice" and m.partner_id):
+        for move in self.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice" and m.partner_id):
             items[move] = (move.partner_id, move.company_id, 0.0, None)
         return items
 

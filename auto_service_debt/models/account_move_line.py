@@ -184,7 +184,7 @@ class AccountMove(models.Model):
             return
         penalties = settlements.penalty_id
         for move in settlements.invoice_id:
-            move.message_post(body=self.env._(
+            move._message_log(body=self.env._(
                 "Penalty invoice cancelled: its days will be accrued again by the next daily run."
             ))
         settlements.unlink()

@@ -1,11 +1,17 @@
 """Debt banner figures and the service-block check shared by partners, orders and invoices."""
 
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
 BANNER_GROUPS = "auto_service_debt.group_debt_user"
+
+# Key, in the cursor's cache, of the documents whose block check has run in this
+# transaction: their confirmation writes its state without a second check, a direct write
+# of the confirmed state (RPC, import) of any other document is checked.
+BLOCK_CHECKED = "auto_service_debt.block_checked"
 
 
 class DebtBlockMixin(models.AbstractModel):
@@ -169,6 +175,22 @@ class DebtBlockMixin(models.AbstractModel):
             result.extend((row[0], ev) for row, ev in zip(rows, evaluations, strict=False))
         return result
 
+    def _debt_mark_checked(self):
+        cr = self.env.cr
+        if BLOCK_CHECKED not in cr.cache:
+            cr.cache[BLOCK_CHECKED] = set()
+
+            def forget():
+                cr.cache.pop(BLOCK_CHECKED, None)
+            cr.postcommit.add(forget)
+            cr.postrollback.add(forget)
+        cr.cache[BLOCK_CHECKED].update((self._name, rid) for rid in self.ids)
+
+    def _debt_unchecked(self):
+        """The documents of ``self`` whose block check has not run in this transaction."""
+        checked = self.env.cr.cache.get(BLOCK_CHECKED, ())
+        return self.filtered(lambda rec: (self._name, rec.id) not in checked)
+
     def _debt_check_block(self):
         """Raise a UserError (a RedirectWarning to the override wizard for a manager)
         when one of these documents belongs to a blocked customer."""
@@ -179,6 +201,7 @@ class DebtBlockMixin(models.AbstractModel):
         ]
         if blocked:
             raise self._debt_block_exception(blocked)
+        self._debt_mark_checked()
         return True
 
     def _debt_block_exception(self, blocked):
@@ -200,9 +223,13 @@ class DebtBlockMixin(models.AbstractModel):
                 "Register the missing payment, or override the block for this one document "
                 "with a reason that will be logged."
             )
-            return RedirectWarning(
+            redirect = RedirectWarning(
                 message, record._debt_override_wizard_action(), self.env._("Override Block")
             )
+            # A block is business as usual, not a server error: logged like a UserError
+            # (one line, no traceback) by Odoo's request handler.
+            redirect.loglevel = logging.WARNING
+            return redirect
         hint = self.env._(
             "Register the missing payment, or ask a Debt Manager to override the block "
             "for this document."

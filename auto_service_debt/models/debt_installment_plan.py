@@ -203,12 +203,16 @@ class DebtInstallmentPlan(models.Model):
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
+            if vals.get("name", "/") == "/":
+                # Numbered before the insert: plans created together (one create, or
+                # several without a flush) never share the placeholder reference.
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "debt.installment.plan",
+                    sequence_date=vals.get("date") or fields.Date.context_today(self),
+                ) or "/"
         plans = super().create(vals_list)
         for plan, vals in zip(plans, vals_list, strict=True):
-            if plan.name == "/":
-                plan.name = self.env["ir.sequence"].with_company(plan.company_id).next_by_code(
-                    "debt.installment.plan", sequence_date=plan.date
-                ) or "/"
             plan._debt_refresh_invoice_amount()
             if not vals.get("line_ids"):
                 plan._debt_generate_lines()
@@ -630,7 +634,7 @@ class DebtInstallmentPlan(models.Model):
                 lambda line: line.due_date < today and not line.currency_id.is_zero(line.left_amount)
             ).sorted("due_date")
             first = late[:1]
-            plan.message_post(
+            plan._message_log(
                 body=self.env._(
                     "Plan defaulted on %(date)s: installment due %(due)s is unpaid "
                     "(%(left)s left) beyond the %(days)s grace days. The remaining "
@@ -641,7 +645,6 @@ class DebtInstallmentPlan(models.Model):
                     days=plan.company_id.debt_plan_grace_days,
                     remaining=formatLang(self.env, plan.amount_left, currency_obj=plan.currency_id),
                 ),
-                subtype_xmlid="mail.mt_note",
             )
         plans._debt_release_invoices(today)
         plans._debt_after_default()

@@ -279,6 +279,7 @@ class ResPartner(models.Model):
         search="_search_debt_grade",
     )
 
+    @api.depends_context("company")
     def _compute_debt_score(self):
         scores = {
             rec.partner_id.id: rec

@@ -3,6 +3,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+# What only the release path writes, and the context value it passes: an object, which
+# no RPC call can forge.
+RELEASE_FIELDS = frozenset({"state", "release_date", "release_reason", "released_by_id", "release_overridden"})
+RELEASE_TOKEN = object()
+
 
 class DebtVehicleHold(models.Model):
     """A customer's car kept by the shop for an unpaid debt. Only the debtor's own car
@@ -137,6 +142,19 @@ class DebtVehicleHold(models.Model):
             ))
         return holds
 
+    def write(self, vals):
+        if (
+            RELEASE_FIELDS & set(vals)
+            and not self.env.su
+            and self.env.context.get("debt_hold_release") is not RELEASE_TOKEN
+        ):
+            raise AccessError(self.env._(
+                "Holds %(holds)s are released with the Release button only: it checks that the "
+                "debt is paid, or records a Debt Manager's reason when it is not. Their state "
+                "cannot be written directly.", holds=", ".join(self[:5].mapped("display_name")),
+            ))
+        return super().write(vals)
+
     def action_release(self):
         """Release cars whose secured debt is paid; otherwise ask a manager for a reason."""
         unpaid = self.filtered(lambda h: h.state == "held" and h.amount_due > 0)
@@ -165,14 +183,14 @@ class DebtVehicleHold(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for releasing the car."))
         for hold in self.filtered(lambda h: h.state == "held"):
-            hold.write({
+            hold.with_context(debt_hold_release=RELEASE_TOKEN).write({
                 "state": "released",
                 "release_date": fields.Date.context_today(self),
                 "release_reason": reason,
                 "released_by_id": self.env.uid,
                 "release_overridden": override,
             })
-            hold.message_post(body=self.env._("Released: %(reason)s", reason=reason))
+            hold._message_log(body=self.env._("Released: %(reason)s", reason=reason))
             hold.partner_id.sudo().message_post(author_id=self.env.user.partner_id.id, body=self.env._(
                 "Vehicle %(vehicle)s released: %(reason)s",
                 vehicle=hold.vehicle_id.display_name, reason=reason,

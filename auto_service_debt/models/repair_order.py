@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RepairOrder(models.Model):
@@ -17,11 +17,21 @@ class RepairOrder(models.Model):
     )
     debt_license_plate = fields.Char(related="debt_vehicle_id.license_plate", string="Plate")
     debt_vin = fields.Char(related="debt_vehicle_id.vin_sn", string="VIN")
+    debt_grade = fields.Selection(
+        related="partner_id.commercial_partner_id.debt_grade", string="Discipline Grade",
+        groups="auto_service_debt.group_debt_user",
+    )
 
     def _action_repair_confirm(self):
         # Covers "Confirm Repair" and "Start Repair" of a draft order.
         self._debt_check_block()
         return super()._action_repair_confirm()
+
+    def write(self, vals):
+        # A direct write of a confirmed state meets the same check as the buttons.
+        if vals.get("state") in ("confirmed", "under_repair"):
+            self.filtered(lambda r: r.state == "draft")._debt_unchecked()._debt_check_block()
+        return super().write(vals)
 
     def action_repair_start(self):
         # The override wizard then starts the repair too, not only confirms it.
@@ -41,9 +51,14 @@ class RepairOrder(models.Model):
             items[repair] = (repair.partner_id, repair.company_id, amount, None)
         return items
 
+    @api.depends("partner_id", "company_id", "state", "sale_order_id")
+    def _compute_debt_banner(self):
+        return super()._compute_debt_banner()
+
     def _debt_banner_items(self):
         company_items = {}
-        for repair in self.filtered(lambda r: r.id and r.partner_id and r.state in ("draft", "confirmed", "under_repair")):
+        # Unsaved repair orders too: the state shows as soon as the customer is chosen.
+        for repair in self.filtered(lambda r: r.partner_id and r.state in ("draft", "confirmed", "under_repair")):
             order = repair.sale_order_id
             amount = order._debt_company_amount() if order and order.state in ("draft", "sent") else 0.0
             company_items[repair] = (repair.partner_id, repair.company_id, amount, None)

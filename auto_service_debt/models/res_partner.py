@@ -7,7 +7,7 @@ import babel.dates
 
 from odoo import _lt, api, fields, models, tools
 from odoo.addons.base.models.res_lang import intersperse
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.float_utils import float_round
 from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
 
@@ -115,6 +115,13 @@ POLICY_FIELDS = (
     "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
     "debt_max_overdue_amount", "debt_prepayment_percent",
 )
+# Odoo's own credit limit: a Debt Manager's decision too (or an Accounting
+# Administrator's, whose field it is in Odoo).
+CREDIT_LIMIT_GROUPS = ("auto_service_debt.group_debt_manager", "account.group_account_manager")
+
+# Context value that lets Odoo's own merge of duplicate contacts carry the policy of the
+# merged customers: an object, which no RPC call can forge.
+MERGE_TOKEN = object()
 
 
 class ResPartner(models.Model):
@@ -202,25 +209,101 @@ class ResPartner(models.Model):
         # Defaults (e.g. of a user's partner) are not a policy decision.
         if any(vals.get(name) not in (None, False, 0, 0.0, "", "auto") for vals in vals_list for name in POLICY_FIELDS):
             self._debt_check_policy_access()
+        if any(vals.get("credit_limit") for vals in vals_list):
+            self._debt_check_credit_limit_access()
         return super().create(vals_list)
 
     def write(self, vals):
-        policy_change = set(POLICY_FIELDS) & set(vals)
+        # Only what really changes is a decision: Odoo's merge of contacts, an import
+        # or a form saving every field write the same values again.
+        policy_change = self._debt_changed_fields(vals, POLICY_FIELDS)
+        limit_change = self._debt_changed_fields(vals, ("credit_limit",))
         if policy_change:
-            self._debt_check_policy_access()
+            self._debt_check_policy_access(policy_change)
+        if limit_change:
+            self._debt_check_credit_limit_access()
         res = super().write(vals)
-        if policy_change or "credit_limit" in vals:
+        if policy_change or limit_change:
             # The flag follows a policy change at once, not at the next daily run.
             self.env["debt.partner.status"]._debt_refresh(self, self.env.company)
         return res
 
-    def _debt_check_policy_access(self):
-        if self.env.su or self.env.user.has_group("auto_service_debt.group_debt_manager"):
+    def _debt_changed_fields(self, vals, names):
+        """The fields among ``names`` that ``vals`` changes on one of these records (in
+        the current company)."""
+        changed = set()
+        for name in set(names) & set(vals):
+            field = self._fields[name]
+            new = field.convert_to_cache(vals[name], self.browse(), validate=False)
+            for partner in self:
+                old = partner[name]
+                if field.type in ("float", "monetary"):
+                    if round(old or 0.0, 6) != round(new or 0.0, 6):
+                        changed.add(name)
+                        break
+                elif field.type == "selection" and name == "debt_block_mode":
+                    if (old or "auto") != (new or "auto"):
+                        changed.add(name)
+                        break
+                elif (old or False) != (new or False):
+                    changed.add(name)
+                    break
+        return changed
+
+    def _debt_trusted_write(self):
+        return self.env.su or self.env.context.get("debt_partner_merge") is MERGE_TOKEN
+
+    def _debt_check_policy_access(self, names=()):
+        if self._debt_trusted_write() or self.env.user.has_group("auto_service_debt.group_debt_manager"):
             return
+        labels = ", ".join(
+            self._fields[name]._description_string(self.env) for name in sorted(names)
+        ) if names else ""
         raise AccessError(self.env._(
             "Only a Debt Manager may change the credit policy of a customer (block mode, "
-            "overdue limits, prepayment)."
+            "overdue limits, prepayment): %(partners)s, %(fields)s. Ask a Debt Manager to "
+            "change it on the Debt Control tab of the customer.",
+            partners=", ".join(self[:3].mapped("display_name")), fields=labels,
         ))
+
+    def _debt_check_credit_limit_access(self):
+        if self._debt_trusted_write() or any(self.env.user.has_group(g) for g in CREDIT_LIMIT_GROUPS):
+            return
+        raise AccessError(self.env._(
+            "Only a Debt Manager may change the credit limit of %(partners)s. Ask a Debt "
+            "Manager to set it on the customer's form.",
+            partners=", ".join(self[:3].mapped("display_name")) or self.env._("a new customer"),
+        ))
+
+    @api.constrains(
+        "credit_limit", "debt_max_overdue_days", "debt_max_overdue_amount", "debt_prepayment_percent"
+    )
+    def _check_debt_policy_values(self):
+        # credit_limit is an accounting field: the check reads it whoever writes
+        for partner in self.sudo():
+            if (partner.credit_limit or 0.0) < 0:
+                raise ValidationError(self.env._(
+                    "The credit limit of %(partner)s cannot be negative (%(value)s). Enter 0 for "
+                    "no limit, or a positive amount.", partner=partner.display_name,
+                    value=partner.credit_limit,
+                ))
+            if (partner.debt_max_overdue_days or 0) < 0:
+                raise ValidationError(self.env._(
+                    "The allowed overdue days of %(partner)s cannot be negative (%(value)s). Enter "
+                    "0 to block on any overdue item, or a positive number of days.",
+                    partner=partner.display_name, value=partner.debt_max_overdue_days,
+                ))
+            if (partner.debt_max_overdue_amount or 0.0) < 0:
+                raise ValidationError(self.env._(
+                    "The allowed overdue amount of %(partner)s cannot be negative (%(value)s). "
+                    "Enter 0 for no amount limit, or a positive amount.",
+                    partner=partner.display_name, value=partner.debt_max_overdue_amount,
+                ))
+            if not 0 <= (partner.debt_prepayment_percent or 0.0) <= 100:
+                raise ValidationError(self.env._(
+                    "The prepayment of %(partner)s must be between 0 and 100 %%, not %(value)s %%.",
+                    partner=partner.display_name, value=partner.debt_prepayment_percent,
+                ))
 
     # Policy fields read by the block check, company-dependent (Odoo's fallback applies).
     POLICY_COLUMNS = (*POLICY_FIELDS, "credit_limit")

@@ -22,7 +22,12 @@ class SaleOrder(models.Model):
     debt_vin = fields.Char(related="debt_vehicle_id.vin_sn", string="VIN")
     debt_payment_ids = fields.One2many(
         "account.payment", "debt_sale_order_id", string="Prepayments",
+        groups="account.group_account_invoice",
         help="Customer payments registered as prepayment of this order.",
+    )
+    debt_grade = fields.Selection(
+        related="partner_id.commercial_partner_id.debt_grade", string="Discipline Grade",
+        groups="auto_service_debt.group_debt_user",
     )
 
     @api.model_create_multi
@@ -49,6 +54,13 @@ class SaleOrder(models.Model):
         self._debt_check_block()
         return super().action_confirm()
 
+    def write(self, vals):
+        # A direct write of the confirmed state (RPC, import, a custom button) meets the
+        # same check as the Confirm button.
+        if vals.get("state") == "sale":
+            self.filtered(lambda o: o.state in ("draft", "sent"))._debt_unchecked()._debt_check_block()
+        return super().write(vals)
+
     def _debt_company_amount(self):
         self.ensure_one()
         rate = self.currency_rate or 1.0
@@ -59,19 +71,28 @@ class SaleOrder(models.Model):
         # Fetched by the evaluation in one query, and only when a prepayment is required.
         paid = DeferredAmounts(lambda ids: self.browse(ids)._debt_prepayment_paid())
         return {
-            order: (order.partner_id, order.company_id, order._debt_company_amount(), paid(order.id))
+            # an order being edited (a new record in the form) counts what its saved
+            # original has been paid
+            order: (order.partner_id, order.company_id, order._debt_company_amount(),
+                    paid(order._origin.id or order.id))
             for order in orders
         }
 
     def _debt_banner_items(self):
-        return self.filtered("id")._debt_block_items()
+        # Unsaved orders too: the advisor sees the customer's state as soon as the
+        # customer is chosen, before filling the order.
+        return self._debt_block_items()
+
+    @api.depends("partner_id", "company_id", "state", "amount_total", "currency_rate")
+    def _compute_debt_banner(self):
+        return super()._compute_debt_banner()
 
     def _debt_prepayment_paid(self):
         """Return ``{order_id: amount}`` paid ahead for these orders, in company currency,
         in one query: the open (not yet reconciled) part of the customer payments
         registered for the order, plus the paid part of its posted down-payment invoices.
         A prepayment later matched with the down-payment invoice thus counts once."""
-        ids = [oid for oid in self.ids if oid]
+        ids = [oid for oid in self.ids if isinstance(oid, int)]
         if not ids:
             return {}
         self.env["account.payment"].flush_model(["debt_sale_order_id", "state", "move_id", "amount_company_currency_signed"])

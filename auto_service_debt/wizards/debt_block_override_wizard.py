@@ -74,7 +74,7 @@ class DebtBlockOverrideWizard(models.TransientModel):
         else:
             confirm._action_repair_confirm()
         body = self._override_message(override)
-        document.message_post(body=body, subtype_xmlid="mail.mt_note")
+        document._message_log(body=body)
         partner = self.env["res.partner"].browse(ev["partner_id"])
         # Posting on the customer must not need the right to edit the customer.
         partner.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)

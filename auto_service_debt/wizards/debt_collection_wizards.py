@@ -94,7 +94,7 @@ class DebtLogContactWizard(models.TransientModel):
             })
         result = dict(self._fields["result"]._description_selection(self.env))[self.result]
         channel = dict(self._fields["channel"]._description_selection(self.env))[self.channel]
-        self.case_id.message_post(body=self.env._(
+        self.case_id._message_log(body=self.env._(
             "%(channel)s logged: %(result)s. %(note)s",
             channel=channel, result=result, note=self.note or "",
         ))
@@ -210,7 +210,7 @@ class DebtAgencyWizard(models.TransientModel):
             "agency_commission": self.commission,
         })
         attachment = self._debt_attach_export(case)
-        case.message_post(
+        case._message_log(
             body=self.env._(
                 "Case handed over to %(agency)s on %(date)s, commission %(commission)s %%.",
                 agency=self.agency_partner_id.display_name, date=self.date, commission=self.commission,

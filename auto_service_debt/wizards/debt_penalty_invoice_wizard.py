@@ -162,7 +162,7 @@ class DebtPenaltyInvoiceWizard(models.TransientModel):
             for pen in penalties
         ])
         for pen in penalties:
-            pen.move_id.message_post(body=self.env._(
+            pen.move_id._message_log(body=self.env._(
                 "Penalty up to %(date)s invoiced: %(amount)s (%(invoice)s).",
                 date=format_date(self.env, pen.computed_to),
                 amount=format_amount(self.env, pen.amount_open, pen.currency_id),

@@ -105,9 +105,9 @@ class DebtPenaltyWaiveWizard(models.TransientModel):
                 date=format_date(self.env, pen.computed_to),
                 reason=self.reason,
             )
-            pen.move_id.message_post(body=body)
+            pen.move_id._message_log(body=body)
         waived = sum(settlements.mapped("amount"))
-        penalties.partner_id.message_post(body=self.env._(
+        penalties.partner_id._message_log(body=self.env._(
             "Penalties of %(amount)s waived by %(user)s (%(invoices)s). Reason: %(reason)s",
             amount=format_amount(self.env, waived, currency),
             user=self.env.user.name,

@@ -3,6 +3,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.debt_collection_case import CLOSE_TOKEN
+
 
 class DebtWriteOffWizard(models.TransientModel):
     """Creates and posts the entry that clears the open due lines of the case's
@@ -58,6 +60,12 @@ class DebtWriteOffWizard(models.TransientModel):
         if not self.env.user.has_group("auto_service_debt.group_debt_manager"):
             raise AccessError(self.env._("Only a debt manager may write off a debt."))
         case = self.case_id
+        if not (self.reason or "").strip():
+            raise UserError(self.env._(
+                "Give the reason for writing off the debt of case %(case)s (e.g. the customer "
+                "was liquidated, the limitation period expired): it is recorded on the entry "
+                "and the case.", case=case.name,
+            ))
         if case.state != "open":
             raise UserError(self.env._("Case %(case)s is already closed.", case=case.name))
         lines = self._debt_lines().sudo()
@@ -68,7 +76,7 @@ class DebtWriteOffWizard(models.TransientModel):
                 "%(partner)s owes nothing in case %(case)s: there is nothing to write off.",
                 partner=case.partner_id.display_name, case=case.name,
             ))
-        label = self.env._("Write-off %(case)s: %(reason)s", case=case.name, reason=self.reason)
+        label = self.env._("Write-off %(case)s: %(reason)s", case=case.name, reason=self.reason.strip())
         move = self.env["account.move"].sudo().create({
             "move_type": "entry",
             "company_id": case.company_id.id,
@@ -96,7 +104,9 @@ class DebtWriteOffWizard(models.TransientModel):
         })
         move.action_post()
         # Close first: the reconciliation below must not close the case as paid.
-        case.sudo().write({"write_off_move_id": move.id, "write_off_reason": self.reason})
+        case.sudo().with_context(debt_case_close=CLOSE_TOKEN).write(
+            {"write_off_move_id": move.id, "write_off_reason": self.reason.strip()}
+        )
         case.sudo()._debt_close("written_off", self.date)
         counterparts = move.line_ids.filtered(lambda l: l.account_id != self.account_id)
         for line, counterpart in zip(lines, counterparts, strict=False):
