@@ -143,8 +143,11 @@ class ResPartner(models.Model):
         return action
 
     def write(self, vals):
-        if PENALTY_TERMS & set(vals) and not self.env.su and not self.env.user.has_group(
-            "auto_service_debt.group_debt_manager"
+        # What really changes (not a form saved again, nor Odoo's merge of contacts).
+        if (
+            self._debt_changed_fields(vals, PENALTY_TERMS)
+            and not self._debt_trusted_write()
+            and not self.env.user.has_group("auto_service_debt.group_debt_manager")
         ):
             raise AccessError(self.env._(
                 "Only a debt manager may change the penalty terms of %(partners)s.",

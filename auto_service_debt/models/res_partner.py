@@ -207,10 +207,15 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Defaults (e.g. of a user's partner) are not a policy decision.
-        if any(vals.get(name) not in (None, False, 0, 0.0, "", "auto") for vals in vals_list for name in POLICY_FIELDS):
-            self._debt_check_policy_access()
+        decided = {
+            name for vals in vals_list for name in POLICY_FIELDS
+            if vals.get(name) not in (None, False, 0, 0.0, "", "auto")
+        }
+        names = ", ".join(str(vals.get("name") or "") for vals in vals_list[:3])
+        if decided:
+            self._debt_check_policy_access(decided, names)
         if any(vals.get("credit_limit") for vals in vals_list):
-            self._debt_check_credit_limit_access()
+            self._debt_check_credit_limit_access(names)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -253,26 +258,23 @@ class ResPartner(models.Model):
     def _debt_trusted_write(self):
         return self.env.su or self.env.context.get("debt_partner_merge") is MERGE_TOKEN
 
-    def _debt_check_policy_access(self, names=()):
+    def _debt_check_policy_access(self, fnames, partner_names=None):
         if self._debt_trusted_write() or self.env.user.has_group("auto_service_debt.group_debt_manager"):
             return
-        labels = ", ".join(
-            self._fields[name]._description_string(self.env) for name in sorted(names)
-        ) if names else ""
+        labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in fnames))
         raise AccessError(self.env._(
-            "Only a Debt Manager may change the credit policy of a customer (block mode, "
-            "overdue limits, prepayment): %(partners)s, %(fields)s. Ask a Debt Manager to "
-            "change it on the Debt Control tab of the customer.",
-            partners=", ".join(self[:3].mapped("display_name")), fields=labels,
+            "Only a Debt Manager may change the credit policy (%(fields)s) of %(partners)s. Ask "
+            "a Debt Manager to change it on the Debt Control tab of the customer.",
+            fields=labels, partners=partner_names or ", ".join(self[:3].mapped("display_name")),
         ))
 
-    def _debt_check_credit_limit_access(self):
+    def _debt_check_credit_limit_access(self, partner_names=None):
         if self._debt_trusted_write() or any(self.env.user.has_group(g) for g in CREDIT_LIMIT_GROUPS):
             return
         raise AccessError(self.env._(
             "Only a Debt Manager may change the credit limit of %(partners)s. Ask a Debt "
             "Manager to set it on the customer's form.",
-            partners=", ".join(self[:3].mapped("display_name")) or self.env._("a new customer"),
+            partners=partner_names or ", ".join(self[:3].mapped("display_name")),
         ))
 
     @api.constrains(
