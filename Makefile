@@ -7,7 +7,7 @@ TEST_DB ?= auto_service_debt_test
 ARGS ?=
 export ODOO_SRC HTTP_PORT DEMO_DB TEST_DB ARGS
 
-.PHONY: setup run test lint bench docs-preview i18n clean
+.PHONY: setup run test compat lint bench docs-preview screenshots i18n clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,6 +18,9 @@ run: setup
 test: setup
 	@bash scripts/test.sh
 
+compat: setup
+	@bash scripts/compat.sh
+
 lint: setup
 	@bash scripts/lint.sh
 
@@ -26,6 +29,9 @@ bench: setup
 
 docs-preview: setup
 	@bash scripts/docs_preview.sh
+
+screenshots: setup
+	@bash scripts/screenshots.sh
 
 i18n: setup
 	@bash scripts/i18n.sh

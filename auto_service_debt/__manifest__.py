@@ -35,6 +35,7 @@
         "reports/stage_reminder_letter.xml",
         "wizards/debt_installment_plan_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/debt_config_wizard_views.xml",
         "views/vehicle_views.xml",
         "views/sale_order_views.xml",
         "views/repair_order_views.xml",

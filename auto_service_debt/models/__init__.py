@@ -26,3 +26,4 @@ from . import account_move_line
 from . import debt_vehicle_hold
 from . import debt_claim
 from . import res_partner_statement
+from . import base_partner_merge

@@ -11,13 +11,13 @@ from lxml import html
 from markupsafe import Markup
 
 from odoo import _lt, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, safe_eval
 from odoo.tools.lru import LRU
 
 from .debt_position import DUE_LINES_FROM, due_lines_where
 
-REASON_CASE = _lt("collection case %(case)s is at stage %(stage)s")
+REASON_CASE = _lt("Collection case %(case)s is at the stage %(stage)s, which blocks new work.")
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +27,12 @@ NONPAYMENT_REASONS = [
     ("communication", "Misunderstanding / communication"),
     ("other", "Other"),
 ]
+
+
+# What only the closing paths write (see ``_debt_check_close_write``), and the context
+# value they pass: an object, which no RPC call can forge.
+CLOSE_FIELDS = frozenset({"state", "close_reason", "close_date", "write_off_move_id", "write_off_reason"})
+CLOSE_TOKEN = object()
 
 
 class DebtCollectionCase(models.Model):
@@ -63,7 +69,7 @@ class DebtCollectionCase(models.Model):
         [("open", "Open"), ("closed", "Closed")], default="open", required=True, tracking=True
     )
     close_reason = fields.Selection(
-        [("paid", "Paid"), ("written_off", "Written off"), ("other", "Other")],
+        [("paid", "Paid"), ("written_off", "Written off"), ("merged", "Merged"), ("other", "Other")],
         string="Closing Reason",
         tracking=True,
     )
@@ -308,11 +314,31 @@ class DebtCollectionCase(models.Model):
         return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
     def write(self, vals):
+        self._debt_check_close_write(vals)
         res = super().write(vals)
         if "stage_id" in vals and vals["stage_id"] and not self.env.context.get("debt_no_entry_actions"):
             # A collector moving a case by hand gets the same entry actions as the run.
             self._debt_enter_stages(fields.Date.context_today(self))
         return res
+
+    def _debt_check_close_write(self, vals):
+        """A case is closed by its paths only: paid (the payment), written off (the
+        write-off wizard of a Debt Manager, which books the entry), merged (Odoo's merge
+        of duplicate customers). A direct write (RPC, import, a custom button) of the
+        closing fields is refused, whoever makes it."""
+        closing = CLOSE_FIELDS & set(vals)
+        if not closing or self.env.su or self.env.context.get("debt_case_close") is CLOSE_TOKEN:
+            return
+        names = ", ".join(self[:5].mapped("name"))
+        if vals.get("close_reason") == "written_off" or "write_off_move_id" in vals:
+            raise AccessError(self.env._(
+                "Cases %(cases)s can be written off only with the Write Off button of a Debt "
+                "Manager, which books the write-off entry and records the reason.", cases=names,
+            ))
+        raise AccessError(self.env._(
+            "Cases %(cases)s close by themselves when the debt is paid, or by a Debt Manager's "
+            "write-off; their state cannot be written directly.", cases=names,
+        ))
 
     # ------------------------------------------------------------------
     # Data gathering
@@ -494,7 +520,8 @@ class DebtCollectionCase(models.Model):
                     "company_id": company.id,
                     "stage_id": target.id,
                     "open_date": today,
-                    "user_id": partner.user_id.id or self._debt_line_user(dunnable) or self.env.uid,
+                    "user_id": partner.user_id.id or company.debt_collector_id.id
+                    or self._debt_line_user(dunnable) or self.env.uid,
                     "overdue_amount": position["overdue_amount"],
                     "receivable_amount": position["receivable"],
                     "dunnable_amount": sum(line["residual"] for line in dunnable),
@@ -536,7 +563,8 @@ class DebtCollectionCase(models.Model):
             if missing:
                 cases |= Case.with_context(debt_no_entry_actions=True).create([
                     {"partner_id": partner.id, "company_id": company.id, "stage_id": stages[0].id,
-                     "open_date": today, "user_id": partner.user_id.id or self.env.uid}
+                     "open_date": today,
+                     "user_id": partner.user_id.id or company.debt_collector_id.id or self.env.uid}
                     for partner in missing
                 ])
             for case in cases:
@@ -549,10 +577,10 @@ class DebtCollectionCase(models.Model):
                     company_plans.filtered(lambda p, c=case: p.partner_id.commercial_partner_id
                                            == c.partner_id).mapped("name")
                 )
-                case.message_post(body=self.env._(
+                case._message_log(body=self.env._(
                     "Installment plan %(plans)s defaulted: the remaining debt is due at once; "
                     "case at stage %(stage)s.", plans=plan_names, stage=case.stage_id.name,
-                ), subtype_xmlid="mail.mt_note")
+                ))
                 entered |= case
         entered._debt_enter_stages(today)
         return entered
@@ -622,11 +650,11 @@ class DebtCollectionCase(models.Model):
         vals = {"state": "closed", "close_reason": reason, "close_date": today, "block_service": False}
         if reason == "paid":
             vals.update(overdue_amount=0.0, dunnable_amount=0.0, overdue_days=0)
-        self.write(vals)
+        self.with_context(debt_case_close=CLOSE_TOKEN).write(vals)
         self.promise_ids.filtered(lambda p: p.state == "open").write({"state": "kept"})
         label = dict(self._fields["close_reason"]._description_selection(self.env))[reason]
         for case in self:
-            case.message_post(body=self.env._("Case closed: %(reason)s.", reason=label))
+            case._message_log(body=self.env._("Case closed: %(reason)s.", reason=label))
 
     @api.model
     def _debt_close_paid_partners(self, partner_ids, company_ids):
@@ -693,14 +721,16 @@ class DebtCollectionCase(models.Model):
         self._debt_dispatch("stage", groups, today)
         activities = []
         for case in fresh.filtered(lambda c: c.stage_id.activity_type_id or c.stage_id.print_letter):
-            stage = case.stage_id
+            user = case.user_id or case.company_id.debt_collector_id or self.env.user
+            # The summary is read by the responsible: in the responsible's language.
+            stage = case.stage_id.with_context(lang=user.lang)
             activity_type = stage.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
             activities.append({
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
                 "res_id": case.id,
                 "activity_type_id": activity_type.id,
                 "summary": stage.activity_summary or stage.name,
-                "user_id": case.user_id.id or self.env.uid,
+                "user_id": user.id,
                 "date_deadline": today,
             })
         if activities:
@@ -824,19 +854,23 @@ class DebtCollectionCase(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         vals = []
         for group in groups:
+            user = group["user"] or group["company"].debt_collector_id or self.env.user
+            # Texts and amounts in the language of the responsible who reads them.
+            env = self.with_context(lang=user.lang).env
             data = self._debt_mail_data(group)
-            currency = data["currency"]
+            currency = data["currency"].with_env(env)
             items = "".join(
                 f"<li>{line['number']}: {currency.format(line['residual'])}</li>"
                 for line in group["lines"]
             )
+            intro = env._("Items due, total %(total)s:", total=currency.format(data["total"]))
             vals.append({
                 "res_model_id": self.env["ir.model"]._get_id(group["record"]._name),
                 "res_id": group["record"].id,
                 "activity_type_id": todo.id,
-                "summary": self.env._("Remind %(partner)s: no e-mail address", partner=group["partner"].name),
-                "note": f"<p>{self.env._('Items due, total %(total)s:', total=currency.format(data['total']))}</p><ul>{items}</ul>",
-                "user_id": group["user"].id or self.env.uid,
+                "summary": env._("Remind %(partner)s: no e-mail address", partner=group["partner"].name),
+                "note": f"<p>{intro}</p><ul>{items}</ul>",
+                "user_id": user.id,
                 "date_deadline": today,
             })
         activities = self.env["mail.activity"].sudo().create(vals)
@@ -874,7 +908,7 @@ class DebtCollectionCase(models.Model):
                 "case": case,
                 "stage": None,
                 "template": template,
-                "user": (case and case.user_id) or partner.user_id
+                "user": (case and case.user_id) or partner.user_id or company.debt_collector_id
                 or self.env["res.users"].browse(self._debt_line_user(lines) or self.env.uid),
                 "lines": lines,
             })
@@ -930,7 +964,8 @@ class DebtCollectionCase(models.Model):
                 "case": case,
                 "stage": None,
                 "template": template,
-                "user": (case and case.user_id) or partner.user_id or self.env.user,
+                "user": (case and case.user_id) or partner.user_id or company.debt_collector_id
+                or self.env.user,
                 "lines": by_partner[partner.id],
             })
         self._debt_dispatch("installment", groups, today)
@@ -1177,7 +1212,7 @@ class DebtCollectionPromise(models.Model):
                 promise.partner_id, promise.company_id, today
             )[promise.partner_id.id]
             promise.receivable_at_promise = position["receivable"]
-            promise.case_id.message_post(body=self.env._(
+            promise.case_id._message_log(body=self.env._(
                 "Promise to pay %(amount)s by %(date)s recorded.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
             ))
@@ -1197,7 +1232,7 @@ class DebtCollectionPromise(models.Model):
                 broken |= promise
         broken.write({"state": "broken"})
         for promise in broken:
-            promise.case_id.message_post(body=self.env._(
+            promise.case_id._message_log(body=self.env._(
                 "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
             ))
@@ -1237,7 +1272,7 @@ class DebtCollectionDispute(models.Model):
                 raise ValidationError(self.env._("Choose the disputed invoices of %(case)s.", case=dispute.case_id.name))
         disputes.move_ids.sudo().write({"debt_disputed": True})
         for dispute in disputes:
-            dispute.case_id.message_post(body=self.env._(
+            dispute.case_id._message_log(body=self.env._(
                 "Dispute opened on %(moves)s: %(reason)s",
                 moves=", ".join(dispute.move_ids.mapped("name")), reason=dispute.reason,
             ))
@@ -1248,7 +1283,7 @@ class DebtCollectionDispute(models.Model):
         still = self.search([("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]).move_ids
         (self.move_ids - still).sudo().write({"debt_disputed": False})
         for dispute in self:
-            dispute.case_id.message_post(body=self.env._(
+            dispute.case_id._message_log(body=self.env._(
                 "Dispute on %(moves)s resolved.", moves=", ".join(dispute.move_ids.mapped("name"))
             ))
         return True

@@ -3,8 +3,10 @@ resumable after a crash and never running twice at once."""
 
 import itertools
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .debt_position import due_lines_where
@@ -72,6 +74,48 @@ class DebtDailyRun(models.AbstractModel):
     def _cron_daily_run(self):
         """Entry point of the scheduled action: every company, today."""
         return self._run(companies=self.env["res.company"].search([]), commit=True)
+
+    @api.model
+    def action_run_now(self):
+        """A Debt Manager's "Run now": the scheduled action runs at once, in the
+        scheduler's process (its lock, its progress, a commit per batch). Today's steps
+        that are done already run again for the user's companies: each step is
+        idempotent for its date and the reminders and stage actions happen once."""
+        if not self.env.user.has_group("auto_service_debt.group_debt_manager"):
+            raise AccessError(self.env._("Only a Debt Manager may start the daily run."))
+        cron = self.env.ref("auto_service_debt.ir_cron_debt_daily_run").sudo()
+        if not cron.active:
+            raise UserError(self.env._(
+                "The scheduled action %(cron)s is archived: an administrator must activate it "
+                "(Settings, Technical, Scheduled Actions) before the daily run can start.",
+                cron=cron.name,
+            ))
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", DAILY_RUN_LOCK))
+        if not cr.fetchone()[0]:
+            return self._notification(self.env._(
+                "A daily run is in progress: its results appear when it ends."
+            ), "warning")
+        cr.execute(SQL("SELECT pg_advisory_unlock(%s)", DAILY_RUN_LOCK))
+        # The scheduler's "today" may be the day before or after in its time zone.
+        since = fields.Date.today() - timedelta(days=1)
+        self.env["debt.daily.run.state"].sudo().search([
+            ("company_id", "in", self.env.user.company_ids.ids), ("run_date", ">=", since),
+            ("done", "=", True),
+        ]).write({"done": False, "last_partner_id": 0, "batches": 0})
+        cron._trigger()
+        return self._notification(self.env._(
+            "The daily run has started in the background: block flags, penalties, installment "
+            "plans, collection cases and scores are refreshed in a few minutes."
+        ), "success")
+
+    @api.model
+    def _notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message, "sticky": False},
+        }
 
     @api.model
     def _run(self, companies=None, today=None, steps=None, commit=False):

@@ -30,31 +30,83 @@ CUSTOMERS = [
 
 # (customer index, amount, days overdue at load, paid share) — negative days: not yet due.
 INVOICES = [
-    (0, 18500.00, 100, 0), (0, 7200.00, 45, 0), (0, 3400.00, 400, 1), (0, 12900.00, -10, 0),
-    (1, 145000.00, 45, 0.4), (1, 86000.00, 25, 0), (1, 52000.00, 5, 0), (1, 64000.00, 200, 1),
+    (0, 18500.00, 25, 0), (0, 7200.00, 12, 0), (0, 3400.00, 400, 1), (0, 12900.00, -10, 0),
+    (1, 145000.00, 28, 0.4), (1, 86000.00, 25, 0), (1, 52000.00, 5, 0), (1, 64000.00, 200, 1),
     (1, 91000.00, -20, 0), (2, 9900.00, 5, 0), (2, 15600.00, 150, 1), (2, 4300.00, -5, 0),
-    (3, 38000.00, 100, 0.5), (3, 21000.00, 25, 0), (3, 17500.00, 300, 1), (3, 12000.00, -3, 0),
-    (4, 26500.00, 25, 0), (4, 11000.00, 5, 0), (4, 8800.00, 90, 1), (5, 240000.00, 100, 0.25),
-    (5, 130000.00, 45, 0), (5, 75000.00, 5, 0), (5, 98000.00, 250, 1), (5, 60000.00, -15, 0),
-    (6, 5600.00, 180, 1), (6, 7300.00, 60, 1), (6, 9400.00, -7, 0), (7, 310000.00, 45, 0.5),
+    (3, 38000.00, 12, 0.5), (3, 21000.00, -20, 0), (3, 17500.00, 300, 1), (3, 12000.00, -3, 0),
+    (4, 26500.00, 15, 0), (4, 11000.00, 5, 0), (4, 8800.00, 90, 1), (5, 240000.00, 27, 0.25),
+    (5, 130000.00, 18, 0), (5, 75000.00, 5, 0), (5, 98000.00, 250, 1), (5, 60000.00, -15, 0),
+    (6, 5600.00, 180, 1), (6, 7300.00, 60, 1), (6, 9400.00, -7, 0), (7, 310000.00, 22, 0.5),
     (7, 180000.00, 25, 0), (7, 95000.00, 120, 1), (7, 120000.00, -25, 0), (7, 45000.00, 5, 0),
-    (8, 14200.00, 5, 0), (8, 6600.00, 330, 1), (8, 22400.00, 100, 0), (9, 420000.00, 45, 0.3),
-    (9, 110000.00, 25, 0), (9, 87000.00, 160, 1), (9, 56000.00, -12, 0), (9, 33000.00, 100, 0),
+    (8, 14200.00, 5, 0), (8, 6600.00, 330, 1), (8, 22400.00, -8, 0), (9, 420000.00, 8, 0.3),
+    (9, 110000.00, -10, 0), (9, 87000.00, 160, 1), (9, 56000.00, -12, 0), (9, 33000.00, 3, 0),
 ]
+
+# The shop's terms: any customer may be 30 days late (company default); the credit limits
+# are the customers' own. With them and the day's collection stages (a case at Final
+# notice or later blocks new work) half of the customers are blocked:
+#   DEMO-01 blocked by its case at Final notice (25 days late, within the 30 days);
+#   DEMO-02 own terms (60 days, 200 000) and 225 000 overdue: blocked by the amount;
+#   DEMO-04 over its credit limit of 50 000 (52 000 owed, 12 days late);
+#   DEMO-06 blocked by its case at Final notice (27 days late); DEMO-07 blocked by hand
+#   although it owes nothing overdue; DEMO-03, -05, -09, -10 a few days late, and DEMO-08
+#   trusted ("never block") although 22 days late, are served.
+# No debt is older than the Claim letter stage (30 days): a first run over the demo opens
+# the early stages only, as a shop's first weeks would.
+DEMO_COMPANY_TERMS = {
+    "debt_max_overdue_days": 30,
+    "debt_max_overdue_amount": 0.0,
+    "debt_prepayment_percent": 0.0,
+    "debt_claim_signatory_name": "Андреев А. А.",
+    "debt_claim_signatory_title": "Генеральный директор",
+}
+CREDIT_LIMITS = {"DEMO-04": 50000.0, "DEMO-10": 1000000.0}  # else 50 000 / 500 000
+CUSTOMER_TERMS = {
+    "DEMO-02": {"debt_custom_terms": True, "debt_max_overdue_days": 60,
+                "debt_max_overdue_amount": 200000.0},
+    "DEMO-07": {"debt_block_mode": "always",
+                "debt_block_reason": "Отказалась оплатить согласованные по телефону работы; "
+                                     "обслуживание только после разговора с владельцем"},
+    "DEMO-08": {"debt_block_mode": "never"},
+}
+# The fleet contracts the owner negotiated himself: he is their salesperson. The other
+# customers have none: their cases go to the company's default collector (the bookkeeper).
+OWNER_ACCOUNTS = ("DEMO-02", "DEMO-08")
+
+# (login, name, role's groups): the staff, none of them an administrator.
+DEMO_USERS = (
+    ("advisor", "Мастер-приёмщик Олег", (
+        "sales_team.group_sale_salesman", "stock.group_stock_user",
+        "auto_service_debt.group_debt_user",
+    )),
+    ("bookkeeper", "Бухгалтер Марина", (
+        "account.group_account_invoice", "sales_team.group_sale_salesman_all_leads",
+        "auto_service_debt.group_debt_collector",
+    )),
+    ("owner", "Владелец Андрей", (
+        "account.group_account_manager", "sales_team.group_sale_manager", "stock.group_stock_user",
+        "auto_service_debt.group_debt_manager",
+    )),
+)
 
 
 class DebtDemoLoader(models.AbstractModel):
-    """Creates the demo shop: a Russian company in RUB, customers, cars, invoices."""
+    """Creates the demo shop: a Russian company in RUB, its staff, customers, cars,
+    orders and invoices, and the day's daily run."""
 
     _name = "debt.demo.loader"
     _description = "Debt Control Demo Loader"
 
     @api.model
     def _load_demo(self):
-        company = self._demo_company()
+        lang = self._demo_language()
+        company = self._demo_company(lang)
+        users = self._demo_users(company, lang)
+        company.write(dict(DEMO_COMPANY_TERMS, debt_collector_id=users["bookkeeper"].id))
         env = self.with_company(company).with_context(
             allowed_company_ids=[company.id], tracking_disable=True, mail_notrack=True
         ).env
+        advisor = users["advisor"]
         today = fields.Date.context_today(self)
         brand = env["fleet.vehicle.model.brand"].create({"name": "Demo Motors"})
         models_by_name = {
@@ -65,10 +117,13 @@ class DebtDemoLoader(models.AbstractModel):
         for ref, name, is_company, city, street, email, phone, plate, vin, model in CUSTOMERS:
             partner = env["res.partner"].create({
                 "ref": ref, "name": name, "is_company": is_company, "city": city,
-                "street": street, "email": email, "phone": phone, "lang": "ru_RU",
+                "street": street, "email": email, "phone": phone, "lang": lang,
                 "country_id": env.ref("base.ru").id, "company_id": False,
+                "user_id": users["owner"].id if ref in OWNER_ACCOUNTS else False,
             })
-            partner.with_company(company).credit_limit = 500000.0 if is_company else 50000.0
+            partner.with_company(company).credit_limit = CREDIT_LIMITS.get(
+                ref, 500000.0 if is_company else 50000.0
+            )
             partners.append(partner)
             vehicles.append(env["fleet.vehicle"].create({
                 "model_id": models_by_name[model].id, "license_plate": plate, "vin_sn": vin,
@@ -79,22 +134,37 @@ class DebtDemoLoader(models.AbstractModel):
             "name": "Ремонтные работы", "type": "service", "list_price": 1000.0,
             "invoice_policy": "order", "taxes_id": [Command.clear()],
         })
-        # Confirmed work orders, not yet invoiced (confirmed before the debts below exist).
-        for idx in (1, 6, 9):
-            order = env["sale.order"].create({
-                "partner_id": partners[idx].id, "company_id": company.id,
+
+        def work_order(idx, price):
+            return env["sale.order"].create({
+                "partner_id": partners[idx].id, "company_id": company.id, "user_id": advisor.id,
                 "debt_vehicle_id": vehicles[idx].id,
                 "order_line": [Command.create({
-                    "product_id": service.id, "product_uom_qty": 1, "price_unit": 15000.0,
+                    "product_id": service.id, "product_uom_qty": 1, "price_unit": price,
                     "tax_id": [Command.clear()],
                 })],
             })
-            order.action_confirm()
+
+        # Confirmed work orders, not yet invoiced (confirmed before the debts below exist).
+        for idx in (1, 6, 9):
+            work_order(idx, 15000.0).action_confirm()
+        # A quotation and repair orders of the day, written by the advisor.
+        work_order(5, 8500.0)
+        repairs = env["repair.order"].create([{
+            "partner_id": partners[idx].id, "company_id": company.id, "user_id": advisor.id,
+            "debt_vehicle_id": vehicles[idx].id, "internal_notes": note,
+        } for idx, note in (
+            (7, "Замена тормозных колодок, передняя ось"),
+            (2, "Диагностика подвески, стук справа"),
+            (0, "Замена ремня ГРМ"),
+        )])
+        repairs[0]._action_repair_confirm()
         moves = env["account.move"]
         for idx, amount, days, _paid in INVOICES:
             due = today - timedelta(days=days)
             moves |= env["account.move"].create({
                 "move_type": "out_invoice", "partner_id": partners[idx].id,
+                "invoice_user_id": advisor.id,
                 "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
                 "debt_vehicle_id": vehicles[idx].id, "company_id": company.id,
                 "invoice_line_ids": [Command.create({
@@ -112,10 +182,35 @@ class DebtDemoLoader(models.AbstractModel):
                     "amount": company.currency_id.round(amount * paid),
                     "payment_date": pay_date,
                 }).action_create_payments()
+        for partner in partners:
+            if partner.ref in CUSTOMER_TERMS:
+                partner.with_company(company).write(CUSTOMER_TERMS[partner.ref])
+        # The night's run done once: cases at their stages, reminders, activities, scores.
+        self.env["debt.daily.run"]._run(companies=company, today=today)
+        # The run sets the flags before its collection step moves cases to blocking
+        # stages; the next run would see them: the demo shows them at once.
+        self.env["debt.partner.status"]._debt_refresh(
+            self.env["res.partner"].union(*partners), company, today, commercial=True
+        )
         return True
 
     @api.model
-    def _demo_company(self):
+    def _demo_language(self):
+        """The demo shop works in Russian: activate it with its translations when the
+        database has not loaded it; English if it cannot be activated."""
+        Lang = self.env["res.lang"]
+        if not Lang._lang_get("ru_RU"):
+            # Activating a language loads the terms of the installed modules.
+            Lang._activate_and_install_lang("ru_RU")
+        if not Lang._lang_get("ru_RU"):
+            return "en_US"
+        # This module's terms (stages, activities, e-mail templates) are loaded after its
+        # demo data; the demo's daily run writes them already.
+        self.env["ir.module.module"]._load_module_terms(["auto_service_debt"], ["ru_RU"])
+        return "ru_RU"
+
+    @api.model
+    def _demo_company(self, lang):
         rub = self.env.ref("base.RUB")
         rub.active = True
         company = self.env["res.company"].create({
@@ -130,31 +225,27 @@ class DebtDemoLoader(models.AbstractModel):
             "phone": "+7 495 123-45-67",
             "email": "info@garage.example.ru",
         })
+        company.partner_id.lang = lang
         self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
         # the generic chart sets its own currency; the shop works in roubles
         company.currency_id = rub
         users = self.env.ref("base.user_admin") | self.env.ref("base.user_root")
         users.write({"company_ids": [Command.link(company.id)]})
         self.env.ref("base.user_admin").company_id = company
-        self.env.ref("base.partner_admin").lang = "ru_RU" if self.env["res.lang"]._lang_get("ru_RU") else "en_US"
-        self._demo_users(company)
+        self.env.ref("base.partner_admin").lang = lang
         return company
 
     @api.model
-    def _demo_users(self, company):
-        group = "auto_service_debt.group_debt_%s"
-        for login, name, role, extra in (
-            ("advisor", "Мастер-приёмщик Олег", "user", ["sales_team.group_sale_salesman"]),
-            ("bookkeeper", "Бухгалтер Марина", "collector", ["account.group_account_invoice",
-                                                            "sales_team.group_sale_salesman"]),
-            ("owner", "Владелец Андрей", "manager", ["account.group_account_manager",
-                                                     "sales_team.group_sale_manager"]),
-        ):
-            groups = [self.env.ref(group % role).id, self.env.ref("base.group_user").id]
-            groups += [self.env.ref(xmlid).id for xmlid in extra]
-            self.env["res.users"].with_context(no_reset_password=True).create({
+    def _demo_users(self, company, lang):
+        """The shop's staff with the groups of their roles: ``{login: user}``."""
+        users = {}
+        for login, name, groups in DEMO_USERS:
+            users[login] = self.env["res.users"].with_context(no_reset_password=True).create({
                 "login": login, "password": login, "name": name,
                 "company_id": company.id, "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.set(groups)],
-                "lang": "ru_RU" if self.env["res.lang"]._lang_get("ru_RU") else "en_US",
+                "groups_id": [Command.set([
+                    self.env.ref(xmlid).id for xmlid in ("base.group_user", *groups)
+                ])],
+                "lang": lang, "tz": "Europe/Moscow",
             })
+        return users

@@ -1,4 +1,25 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# The company's Debt Control settings, edited on the managers' settings screen
+# (``debt.config.wizard``) and in Settings → Debt Control.
+DEBT_SETTINGS_FIELDS = (
+    "debt_max_overdue_days", "debt_max_overdue_amount", "debt_prepayment_percent",
+    "debt_block_repair", "debt_batch_size", "debt_claim_days_business",
+    "debt_claim_days_individual", "debt_claim_signatory_name", "debt_claim_signatory_title",
+    "debt_plan_grace_days", "debt_upcoming_days", "debt_230_limit_email",
+    "debt_bad_debt_account_id", "debt_collector_id",
+    # defined with their features (penalties, key rates, discipline score)
+    "debt_penalty_policy_id", "debt_penalty_product_id", "debt_key_rate_known_until",
+    "debt_grade_rules", "debt_grade_c_prepayment", "debt_grade_d_prepayment",
+)
+# Settings the stored block flags depend on.
+DEBT_BLOCK_SETTINGS = ("debt_max_overdue_days", "debt_max_overdue_amount")
+# Counts of days and amounts that cannot be negative (0 has a meaning for each).
+DEBT_NON_NEGATIVE = (
+    "debt_max_overdue_days", "debt_max_overdue_amount", "debt_claim_days_business",
+    "debt_claim_days_individual", "debt_plan_grace_days", "debt_upcoming_days",
+)
 
 
 class ResCompany(models.Model):
@@ -75,3 +96,58 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('expense', 'expense_other'))]",
         help="Expense account proposed when a debt is written off.",
     )
+    debt_collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("auto_service_debt.group_debt_collector").ids),
+        ],
+        help="Responsible of the collection cases and reminders of customers without a "
+        "salesperson. Empty: the invoice's salesperson, else the user of the daily run.",
+    )
+
+    @api.constrains(*DEBT_NON_NEGATIVE, "debt_prepayment_percent", "debt_batch_size", "debt_collector_id",
+                    "debt_grade_c_prepayment", "debt_grade_d_prepayment")
+    def _check_debt_settings(self):
+        for company in self:
+            company._debt_check_settings({name: company[name] for name in DEBT_SETTINGS_FIELDS})
+
+    def _debt_check_settings(self, values):
+        """Refuse invalid Debt Control ``values`` (field name: value) for this company,
+        naming the field and what to enter instead."""
+        self.ensure_one()
+        env = self.env
+
+        def label(name):
+            return self._fields[name]._description_string(env)
+
+        for name in DEBT_NON_NEGATIVE:
+            if (values.get(name) or 0) < 0:
+                raise ValidationError(env._(
+                    "%(field)s of %(company)s cannot be negative (%(value)s): enter 0 or more.",
+                    field=label(name), company=self.name, value=values[name],
+                ))
+        for name in ("debt_prepayment_percent", "debt_grade_c_prepayment", "debt_grade_d_prepayment"):
+            percent = values.get(name) or 0.0
+            if not 0.0 <= percent <= 100.0:
+                raise ValidationError(env._(
+                    "%(field)s of %(company)s must be between 0 and 100 %% (%(value)s): enter "
+                    "the share of a new order to be paid before it is confirmed, 0 for none.",
+                    field=label(name), company=self.name, value=percent,
+                ))
+        if "debt_batch_size" in values and (values["debt_batch_size"] or 0) < 1:
+            raise ValidationError(env._(
+                "%(field)s of %(company)s must be at least 1 (%(value)s): enter how many "
+                "customers the daily run processes at a time, e.g. 5000.",
+                field=label("debt_batch_size"), company=self.name, value=values["debt_batch_size"],
+            ))
+        collector = values.get("debt_collector_id")
+        if collector:
+            user = env["res.users"].sudo().browse(collector if isinstance(collector, int) else collector.id)
+            if user.share or not user.has_group("auto_service_debt.group_debt_collector"):
+                raise ValidationError(env._(
+                    "%(field)s of %(company)s: %(user)s is not a Debt Collector. Give the user "
+                    "the group Debt: Collector or choose another user.",
+                    field=label("debt_collector_id"), company=self.name, user=user.name,
+                ))

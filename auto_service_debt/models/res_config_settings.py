@@ -41,3 +41,4 @@ class ResConfigSettings(models.TransientModel):
     debt_bad_debt_account_id = fields.Many2one(
         related="company_id.debt_bad_debt_account_id", readonly=False
     )
+    debt_collector_id = fields.Many2one(related="company_id.debt_collector_id", readonly=False)

@@ -100,6 +100,9 @@ REASON_CREDIT_LIMIT = _lt(
     "Credit limit exceeded: owed %(exposure)s + this order %(amount)s = %(total)s, "
     "limit %(limit)s (over by %(excess)s)."
 )
+REASON_CREDIT_LIMIT_NO_ORDER = _lt(
+    "Credit limit exceeded: owed %(exposure)s, limit %(limit)s (over by %(excess)s)."
+)
 REASON_OVERDUE_DAYS = _lt(
     "Overdue for %(days)s days (oldest due date %(date)s), %(allowed)s days allowed; "
     "overdue amount %(overdue)s."
@@ -502,6 +505,12 @@ class ResPartner(models.Model):
         for code, val in reasons:
             if code == "always":
                 messages.append(fmt.text(REASON_ALWAYS, reason=val["reason"] or fmt.text(NO_REASON)))
+            elif code == "credit_limit" and not val["amount"]:
+                # the stored flag and a customer's banner: no order in question
+                messages.append(fmt.text(
+                    REASON_CREDIT_LIMIT_NO_ORDER,
+                    exposure=money(val["exposure"]), limit=money(val["limit"]), excess=money(val["excess"]),
+                ))
             elif code == "credit_limit":
                 messages.append(fmt.text(
                     REASON_CREDIT_LIMIT,

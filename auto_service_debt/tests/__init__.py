@@ -13,3 +13,6 @@ from . import test_contact_rules
 from . import test_claim_letter
 from . import test_i18n
 from . import test_tour_block
+from . import test_roles
+from . import test_tour_roles
+from . import test_demo_settings

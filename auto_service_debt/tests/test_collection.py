@@ -17,6 +17,8 @@ class TestCollectionWorkflow(CollectionCommon):
         expected e-mails and activities, a repeated run nothing."""
         invoice = self._invoice(self.customer, 1000.0, d("2026-01-10"))
         self.company.debt_upcoming_days = 0
+        # The responsible (the invoice's salesperson) reads the activities in English.
+        self.env.user.lang = "en_US"
         self._run(d("2026-01-10"))
         self.assertFalse(self._case(self.customer), "not overdue on the due date")
 
@@ -54,7 +56,7 @@ class TestCollectionWorkflow(CollectionCommon):
         [evaluation] = self.env["res.partner"]._debt_evaluate(
             self.company, [(self.customer, 0.0, None)], d("2026-02-09")
         )
-        self.assertIn(f"collection case {case.name} is at stage", "\n".join(evaluation["messages"]))
+        self.assertIn(f"Collection case {case.name} is at the stage", "\n".join(evaluation["messages"]))
         logs = self.env["debt.dunning.log"].search([("case_id", "=", case.id)])
         self.assertEqual(len(logs), 3)
         self.assertEqual(logs.mail_id, mails)

@@ -28,6 +28,7 @@ class TestDunning(CollectionCommon):
 
     def test_customer_without_email_gets_activity(self):
         salesman = self.collector
+        salesman.lang = "en_US"  # the activity is written in the salesman's language
         partner = self._customer("No Mail Client LLC", email=False)
         partner.user_id = salesman
         self._invoice(partner, 450.0, d("2026-03-10"))

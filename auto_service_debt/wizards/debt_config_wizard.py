@@ -1,0 +1,183 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..models.res_company import DEBT_BLOCK_SETTINGS, DEBT_SETTINGS_FIELDS
+
+
+class DebtConfigWizard(models.TransientModel):
+    """The Debt Control settings of the current company for Debt Managers, who need not
+    be Odoo administrators: only these fields are written, with the manager's check."""
+
+    _name = "debt.config.wizard"
+    _description = "Debt Control Settings"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    debt_max_overdue_days = fields.Integer(
+        string="Allowed Overdue Days",
+        help="A customer whose oldest overdue item is older than this many days is "
+        "blocked. 0 blocks on any overdue item.",
+    )
+    debt_max_overdue_amount = fields.Monetary(
+        string="Allowed Overdue Amount",
+        help="A customer whose overdue amount exceeds this is blocked. 0: any amount.",
+    )
+    debt_prepayment_percent = fields.Float(
+        string="Default Prepayment (%)",
+        help="Share of a new order that must be paid before it is confirmed, "
+        "for customers without their own terms.",
+    )
+    debt_block_repair = fields.Boolean(
+        string="Block Repair Orders",
+        help="Apply the service block when repair orders are confirmed or started.",
+    )
+    debt_collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain=lambda self: (
+            "[('share', '=', False), ('company_ids', 'in', company_id), ('groups_id', 'in', %s)]"
+            % self.env.ref("auto_service_debt.group_debt_collector").ids
+        ),
+        help="Responsible of the collection cases and reminders of customers without a "
+        "salesperson. Empty: the invoice's salesperson, else the user of the daily run.",
+    )
+    debt_claim_days_business = fields.Integer(string="Claim Deadline for Businesses (days)")
+    debt_claim_days_individual = fields.Integer(string="Claim Deadline for Individuals (days)")
+    debt_claim_signatory_name = fields.Char(string="Claim Signatory")
+    debt_claim_signatory_title = fields.Char(string="Signatory Title")
+    debt_plan_grace_days = fields.Integer(
+        string="Installment Grace Days",
+        help="An installment unpaid more than this many days after its due date "
+        "defaults the installment plan at the daily run.",
+    )
+    debt_upcoming_days = fields.Integer(
+        string="Upcoming Payment Reminder (days before due)",
+        help="Customers get an 'upcoming payment' e-mail this many days before an item "
+        "falls due, once per item. 0 turns the reminder off.",
+    )
+    debt_230_limit_email = fields.Boolean(
+        string="Count E-mails Against Contact Limits",
+        help="Apply to automated e-mails to individuals the message limits of Federal Law "
+        "230-FZ (2 a day, 4 a week, 16 a month) besides the allowed hours.",
+    )
+    debt_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt Account",
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        check_company=True,
+        help="Expense account proposed when a debt is written off.",
+    )
+    debt_penalty_policy_id = fields.Many2one(
+        "debt.penalty.policy",
+        string="Default Penalty Policy",
+        domain="[('kind', '!=', 'contract'), ('company_id', 'in', [company_id, False])]",
+        help="Applied to customers without their own penalty policy. A contractual "
+        "penalty needs each customer's signed clause, so it is assigned per customer.",
+    )
+    debt_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        help="Product of the invoices that charge penalties and interest (no VAT by default).",
+    )
+    debt_key_rate_known_until = fields.Date(
+        string="Key Rates Known Up To",
+        help="Last day for which the key-rate table is known to be complete. Interest "
+        "for later days is never assumed: it stops at this date and is marked provisional "
+        "until a manager adds the new rates or moves this date after checking the Bank "
+        "of Russia's site.",
+    )
+    debt_grade_rules = fields.Boolean(
+        string="Prepayment by Discipline Grade",
+        help="Require a prepayment from customers with a poor payment-discipline grade.",
+    )
+    debt_grade_c_prepayment = fields.Float(string="Prepayment for Grade C (%)")
+    debt_grade_d_prepayment = fields.Float(string="Prepayment for Grade D (%)")
+    debt_batch_size = fields.Integer(
+        string="Daily Run Batch Size",
+        help="Number of customers processed and committed at a time by the daily run.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        for name in DEBT_SETTINGS_FIELDS:
+            if name in fields_list:
+                value = company[name]
+                values[name] = value.id if isinstance(value, models.BaseModel) else value
+        return values
+
+    def _debt_check_manager(self):
+        if not self.env.user.has_group("auto_service_debt.group_debt_manager"):
+            raise AccessError(self.env._(
+                "Only a Debt Manager may change the Debt Control settings or start the daily run."
+            ))
+        if self.company_id and self.company_id not in self.env.user.company_ids:
+            raise AccessError(self.env._(
+                "You may not change the settings of %(company)s.", company=self.company_id.name
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Saving the form (its Save button, the form's own save, leaving the page) is
+        # saving the settings.
+        wizards = super().create(vals_list)
+        wizards._debt_apply()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        if set(vals) & set(DEBT_SETTINGS_FIELDS):
+            self._debt_apply()
+        return res
+
+    def action_save(self):
+        self.ensure_one()
+        self._debt_apply()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Debt Control settings of %(company)s saved.", company=self.company_id.name
+                ),
+            },
+        }
+
+    def _debt_apply(self):
+        """Write the settings on the company (with sudo: changing them does not need the
+        rights on the rest of the company's record), after the manager's check and the
+        validation of every value; nothing is written when one is refused."""
+        for wizard in self:
+            wizard._debt_check_manager()
+            company = wizard.company_id.sudo()
+            values = wizard._convert_to_write({name: wizard[name] for name in DEBT_SETTINGS_FIELDS})
+            company._debt_check_settings(values)
+            changed = {
+                name: value for name, value in values.items()
+                if company._fields[name].convert_to_write(company[name], company) != value
+            }
+            if not changed:
+                continue
+            company.write(changed)
+            if set(changed) & set(DEBT_BLOCK_SETTINGS):
+                # The stored flags (filters, banners) follow the new limits now, not at night.
+                self._debt_refresh_flags(company)
+
+    @api.model
+    def _debt_refresh_flags(self, company):
+        Status = self.env["debt.partner.status"].sudo().with_company(company)
+        today = fields.Date.context_today(self)
+        partner_ids = sorted(Status._debt_daily_candidates(company, today, "flags"))
+        size = max(company.debt_batch_size, 1)
+        for start in range(0, len(partner_ids), size):
+            partners = self.env["res.partner"].browse(partner_ids[start:start + size])
+            Status._debt_refresh(partners, company, today, commercial=True)
+
+    def action_run_now(self):
+        """Start the scheduled daily run now (a Debt Manager's button)."""
+        self._debt_check_manager()
+        return self.env["debt.daily.run"].action_run_now()
