@@ -177,14 +177,16 @@ class DebtBlockMixin(models.AbstractModel):
 
     def _debt_mark_checked(self):
         cr = self.env.cr
-        if BLOCK_CHECKED not in cr.cache:
-            cr.cache[BLOCK_CHECKED] = set()
+        cache = cr.cache
+        if BLOCK_CHECKED not in cache:
+            cache[BLOCK_CHECKED] = set()
 
             def forget():
-                cr.cache.pop(BLOCK_CHECKED, None)
+                # the dict itself: a closing cursor drops its cache before its callbacks
+                cache.pop(BLOCK_CHECKED, None)
             cr.postcommit.add(forget)
             cr.postrollback.add(forget)
-        cr.cache[BLOCK_CHECKED].update((self._name, rid) for rid in self.ids)
+        cache[BLOCK_CHECKED].update((self._name, rid) for rid in self.ids)
 
     def _debt_unchecked(self):
         """The documents of ``self`` whose block check has not run in this transaction."""
