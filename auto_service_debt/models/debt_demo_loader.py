@@ -102,7 +102,14 @@ class DebtDemoLoader(models.AbstractModel):
         lang = self._demo_language()
         company = self._demo_company(lang)
         users = self._demo_users(company, lang)
-        company.write(dict(DEMO_COMPANY_TERMS, debt_collector_id=users["bookkeeper"].id))
+        bad_debt = self.env["account.account"].create({
+            "code": "910200", "name": "Списание безнадёжной дебиторской задолженности",
+            "account_type": "expense", "company_ids": [Command.set(company.ids)],
+        })
+        company.write(dict(
+            DEMO_COMPANY_TERMS, debt_collector_id=users["bookkeeper"].id,
+            debt_bad_debt_account_id=bad_debt.id,
+        ))
         env = self.with_company(company).with_context(
             allowed_company_ids=[company.id], tracking_disable=True, mail_notrack=True
         ).env
@@ -226,6 +233,13 @@ class DebtDemoLoader(models.AbstractModel):
             "email": "info@garage.example.ru",
         })
         company.partner_id.lang = lang
+        # The warehouse code prefixes the repair order numbers («ГАР/RO/00001»); by default
+        # it is the start of the company's name («ООО «»).
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        warehouse.code = "ГАР"
+        # stock renames the sequences of its own operation types only
+        repair_type = warehouse.repair_type_id
+        repair_type.sequence_id.prefix = f"{warehouse.code}/{repair_type.sequence_code or 'RO'}/"
         self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
         # the generic chart sets its own currency; the shop works in roubles
         company.currency_id = rub

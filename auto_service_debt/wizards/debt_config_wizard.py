@@ -99,6 +99,12 @@ class DebtConfigWizard(models.TransientModel):
         help="Number of customers processed and committed at a time by the daily run.",
     )
 
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        # The screen's title (the breadcrumb), not "New"
+        for wizard in self:
+            wizard.display_name = self.env._("Debt Control Settings")
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
