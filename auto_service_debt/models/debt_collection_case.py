@@ -107,6 +107,10 @@ class DebtCollectionCase(models.Model):
         readonly=True,
         help="Set when the case entered a stage that blocks the customer; cleared when it closes.",
     )
+    blocks_customer = fields.Boolean(
+        string="Blocks the Customer", compute="_compute_blocks_customer",
+        help="The case's stage blocks new work and the customer is not trusted (never blocked).",
+    )
     # Promise to pay.
     promise_ids = fields.One2many("debt.collection.promise", "case_id", string="Promises")
     promise_date = fields.Date(
@@ -267,6 +271,18 @@ class DebtCollectionCase(models.Model):
                     "work that case instead of opening another one.",
                     partner=partner.display_name, company=company.name,
                 ))
+
+    @api.depends("block_service", "partner_id", "company_id")
+    def _compute_blocks_customer(self):
+        # a trusted customer ("never block") is served whatever the case's stage
+        for company in self.company_id:
+            cases = self.filtered(lambda c, co=company: c.company_id == co)
+            partners = cases.partner_id.with_company(company).sudo()
+            trusted = set(partners.filtered(lambda p: p.debt_block_mode == "never").ids)
+            for case in cases:
+                case.blocks_customer = case.block_service and case.partner_id.id not in trusted
+        for case in self.filtered(lambda c: not c.company_id):
+            case.blocks_customer = case.block_service
 
     # ------------------------------------------------------------------
     # ORM

@@ -22,6 +22,23 @@ class RepairOrder(models.Model):
         groups="auto_service_debt.group_debt_user",
     )
 
+    @api.onchange("partner_id")
+    def _onchange_partner_id_debt_vehicle(self):
+        """Propose the customer's car when the customer has exactly one."""
+        if not self.env["fleet.vehicle"].has_access("read"):
+            return
+        for order in self:
+            if not order.partner_id:
+                continue
+            owner = order.partner_id.commercial_partner_id
+            if order.debt_vehicle_id and order.debt_vehicle_id.debt_owner_id.commercial_partner_id == owner:
+                continue
+            cars = self.env["fleet.vehicle"].search(
+                [("debt_owner_id", "child_of", owner.id), ("company_id", "in", [order.company_id.id, False])],
+                limit=2,
+            )
+            order.debt_vehicle_id = cars if len(cars) == 1 else False
+
     def _action_repair_confirm(self):
         # Covers "Confirm Repair" and "Start Repair" of a draft order.
         self._debt_check_block()

@@ -499,3 +499,36 @@ class TestMergeCustomers(RolesCommon):
         live = self.env["res.partner"]._debt_evaluate(self.company, [(kept, 0.0, None)])[0]
         self.assertEqual(live["position"]["overdue_amount"], 16000.0)
         self.assertTrue(live["reasons"])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestAdvisorScreens(RolesCommon):
+    def test_only_car_proposed_and_trusted_case_does_not_block(self):
+        customer = self._customer("Сидоров Иван", is_company=False)
+        model = self.env["fleet.vehicle.model"].create({
+            "name": "Granta", "brand_id": self.env["fleet.vehicle.model.brand"].create({"name": "Lada"}).id,
+        })
+        car = self.env["fleet.vehicle"].create({
+            "model_id": model.id, "license_plate": "Х001ХХ77", "debt_owner_id": customer.id,
+            "company_id": self.company.id,
+        })
+        advisor = self.users["advisor"]
+        form = Form(self.env["sale.order"].with_user(advisor).with_context(lang="ru_RU"))
+        form.partner_id = customer
+        self.assertEqual(form.debt_vehicle_id, car)
+        second = car.copy({"license_plate": "Х002ХХ77"})
+        form = Form(self.env["sale.order"].with_user(advisor))
+        form.partner_id = customer
+        self.assertFalse(form.debt_vehicle_id, "two cars: the advisor chooses")
+        self.assertTrue(second)
+        # a trusted customer's case at a blocking stage does not show as blocking
+        trusted = self._customer("АО «Доверие»")
+        trusted.debt_block_mode = "never"
+        self._invoice(trusted, 50000.0, 25)
+        case = self._case(trusted)
+        self.assertTrue(case.block_service, "the final notice stage blocks")
+        self.assertFalse(case.blocks_customer)
+        blocked = self._customer("ООО «Недоверие»")
+        self._invoice(blocked, 50000.0, 25)
+        self.assertTrue(self._case(blocked).blocks_customer)
