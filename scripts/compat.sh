@@ -40,7 +40,7 @@ parse_log() {
   "$PY" - "$1" >"$2" <<'PY'
 import re, sys
 HEAD = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) \S+ (\S+): (.*)$')
-TEST = re.compile(r'^(?:Subtest )?([\w.]+)\.(\w+)(?: \(.*\))?$')
+TEST = re.compile(r'^(?:Subtest )?([\w.]+)\.(\w+)(?: .*)?$')  # a subtest: "[msg] (params)" after
 HOLDER = re.compile(r'^(setUpClass|tearDownClass|setUpModule|tearDownModule) \((.+)\)$')
 SUMMARY = re.compile(r'^(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database')
 
@@ -99,6 +99,10 @@ PY
 # run_tests DB LOG: Odoo's post-install tests of the modules on an installed database.
 run_tests() {
   local db=$1 log=$2 t0=$SECONDS rc
+  # another server on the port would answer this run's browser tests with its own database
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "port $PORT is in use (another make compat?); choose another one: make compat COMPAT_HTTP_PORT=8479"
+  fi
   say "running Odoo's tests of $COMPAT_MODULES on $db (log: ${log#"$ROOT"/})"
   timeout "$RUN_TIMEOUT" "${ODOO[@]}" -d "$db" --test-enable --test-tags "$tags" --stop-after-init \
       --http-port="$PORT" --max-cron-threads=0 --log-level=test >"$log" 2>&1
@@ -107,6 +111,10 @@ run_tests() {
   RUN_SECONDS=$((SECONDS - t0))
   say "$db: Odoo exited $rc after $((RUN_SECONDS / 60)) min $((RUN_SECONDS % 60)) s"
   RUN_RC=$rc
+  # A request that reaches the server between two browser test classes (from outside the run)
+  # waits forever for the registry, and every later browser test waits 10 s for it.
+  local hung; hung=$(grep -c "Stop waiting for thread" "$log")
+  [ "$hung" = 0 ] || say "WARNING: $hung tests waited for a request that never ended (grep 'remaining requests' ${log#"$ROOT"/}); was something else sending requests to port $PORT?"
 }
 
 # check_parsed FILE LOG WHAT: the run must have a summary, have run tests, and every counted
