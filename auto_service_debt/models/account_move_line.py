@@ -1,15 +1,11 @@
-"""Penalty entry points on due lines (daily step, live breakdown for claims) and the
-penalty tab of invoices."""
+"""Due lines: the invoice states stored on them and the live penalty of due lines
+(breakdown for claims, totals per customer)."""
 
 from collections import defaultdict
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
-
-DEBT_USER = "auto_service_debt.group_debt_user"
 
 
 class AccountMoveLine(models.Model):
@@ -43,25 +39,6 @@ class AccountMoveLine(models.Model):
                  WHERE move.id = aml.move_id AND (move.debt_in_plan OR move.debt_disputed)
                 """
             ))
-
-    @api.model
-    def _debt_daily_candidates(self, company, today, code):
-        """Customers with open receivables, plus those whose paid debts still carry a
-        penalty that is neither invoiced nor waived."""
-        partner_ids = set(self.env["debt.daily.run"]._open_receivable_partner_ids(company))
-        if code == "penalties":
-            self.env["debt.penalty"].flush_model(["company_id", "state", "partner_id"])
-            self.env.cr.execute(SQL(
-                "SELECT DISTINCT partner_id FROM debt_penalty WHERE company_id = %s AND state != 'done'",
-                company.id,
-            ))
-            partner_ids.update(row[0] for row in self.env.cr.fetchall())
-        return sorted(partner_ids)
-
-    @api.model
-    def _debt_daily_accrue(self, partners, company, today):
-        """Daily-run step: recompute the penalties of these customers from scratch."""
-        self.env["debt.penalty"]._debt_accrue(company, today, partner_ids=partners.ids)
 
     @api.model
     def _debt_penalty_breakdown(self, lines, date, provisional_ok=False):
@@ -128,72 +105,3 @@ class AccountMoveLine(models.Model):
             ["partner_id"], ["amount_open:sum"],
         )
         return {partner.id: total for partner, total in groups}
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    debt_penalty_invoice = fields.Boolean(
-        string="Penalty Invoice", copy=False, readonly=True, index=True,
-        help="This invoice charges penalties or interest; it bears no penalty itself.",
-    )
-    debt_penalty_ids = fields.One2many(
-        "debt.penalty", "move_id", string="Penalties", groups=DEBT_USER
-    )
-    debt_penalty_open = fields.Monetary(
-        string="Penalty to Invoice", compute="_compute_debt_penalty",
-        currency_field="company_currency_id", groups=DEBT_USER,
-    )
-    debt_penalty_provisional = fields.Boolean(
-        string="Penalty Provisional", compute="_compute_debt_penalty", groups=DEBT_USER
-    )
-    debt_penalty_breakdown_html = fields.Html(
-        string="Penalty Calculation", compute="_compute_debt_penalty", sanitize=False,
-        groups=DEBT_USER,
-    )
-
-    @api.depends("debt_penalty_ids.amount_open", "debt_penalty_ids.breakdown")
-    def _compute_debt_penalty(self):
-        for move in self:
-            penalties = move.debt_penalty_ids
-            move.debt_penalty_open = sum(penalties.mapped("amount_open"))
-            move.debt_penalty_provisional = any(penalties.mapped("provisional"))
-            parts = []
-            for pen in penalties:
-                table = pen._debt_breakdown_table()
-                if not table:
-                    continue
-                if len(penalties) > 1:
-                    parts.append(Markup("<h5>%s</h5>") % self.env._(
-                        "Due %(date)s", date=fields.Date.to_string(pen.date_maturity)
-                    ))
-                parts.append(table)
-            move.debt_penalty_breakdown_html = Markup("").join(parts) if parts else False
-
-    def button_cancel(self):
-        res = super().button_cancel()
-        self._debt_penalty_release()
-        return res
-
-    def _debt_penalty_release(self):
-        """A cancelled penalty invoice gives its days back to the accrual."""
-        settlements = self.env["debt.penalty.settlement"].sudo().search([
-            ("invoice_id", "in", self.filtered("debt_penalty_invoice").ids),
-        ])
-        if not settlements:
-            return
-        penalties = settlements.penalty_id
-        for move in settlements.invoice_id:
-            move._message_log(body=self.env._(
-                "Penalty invoice cancelled: its days will be accrued again by the next daily run."
-            ))
-        settlements.unlink()
-        penalties.write({"state": "running"})
-
-    def action_debt_open_penalties(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "auto_service_debt.action_debt_penalty"
-        )
-        action["domain"] = [("move_id", "in", self.ids)]
-        action["context"] = {}
-        return action

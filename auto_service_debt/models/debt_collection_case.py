@@ -2,24 +2,14 @@
 run through the stages, with promises, disputes, contacts, claim, agency and court."""
 
 import io
-import logging
-import traceback
 from collections import defaultdict
 from datetime import timedelta
 
-from lxml import html
-from markupsafe import Markup
-
-from odoo import _lt, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, safe_eval
-from odoo.tools.lru import LRU
+from odoo.tools import SQL, float_is_zero
 
 from .debt_position import DUE_LINES_FROM, due_lines_where
-
-REASON_CASE = _lt("Collection case %(case)s is at the stage %(stage)s, which blocks new work.")
-
-_logger = logging.getLogger(__name__)
 
 NONPAYMENT_REASONS = [
     ("financial", "Financial difficulties"),
@@ -1162,252 +1152,91 @@ class DebtCollectionCase(models.Model):
         book.save(stream)
         return stream.getvalue()
 
+    # ------------------------------------------------------------------
+    # Claim letters
+    # ------------------------------------------------------------------
 
-class DebtCollectionCaseHistory(models.Model):
-    """When a case entered a stage; entry actions run once per (case, stage)."""
+    debt_claim_ids = fields.One2many("debt.claim", "case_id", string="Claim Letters")
+    debt_claim_count = fields.Integer(compute="_compute_debt_claim_count", string="Claims")
 
-    _name = "debt.collection.case.history"
-    _description = "Collection Stage History"
-    _order = "date desc, id desc"
+    def _compute_debt_claim_count(self):
+        counts = dict(self.env["debt.claim"]._read_group(
+            [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+        ))
+        for case in self:
+            case.debt_claim_count = counts.get(case, 0)
 
-    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    stage_id = fields.Many2one("debt.collection.stage", required=True, ondelete="restrict")
-    date = fields.Date(required=True)
-    currency_id = fields.Many2one(related="case_id.currency_id")
-    overdue_amount = fields.Monetary(string="Overdue")
-    overdue_days = fields.Integer(string="Days Overdue")
+    def _debt_current_claim(self):
+        """The claim of this case that a print repeats: the last one not cancelled."""
+        self.ensure_one()
+        return self.env["debt.claim"].search(
+            [("case_id", "=", self.id), ("state", "=", "issued")], order="id desc", limit=1
+        )
 
-    _sql_constraints = [
-        ("case_stage_uniq", "unique(case_id, stage_id)", "A case enters each stage once."),
-    ]
+    def _debt_ensure_claim(self):
+        self.ensure_one()
+        claim = self._debt_current_claim()
+        if not claim:
+            claim = self.env["debt.claim"]._debt_issue(self.partner_id, self.company_id, case=self)
+        elif self.claim_number != claim.name:
+            claim._debt_record_on_case()
+        return claim
 
+    def action_debt_print_claim(self):
+        """Issue the case's claim on the first print (number, date and deadline go on the
+        case); later prints repeat the same claim."""
+        self.ensure_one()
+        return self._debt_ensure_claim().action_print()
 
-class DebtCollectionPromise(models.Model):
-    """A customer's promise to pay an amount by a date; pauses escalation until then."""
+    def action_debt_send_claim(self):
+        self.ensure_one()
+        return self._debt_ensure_claim().action_send_email()
 
-    _name = "debt.collection.promise"
-    _description = "Promise to Pay"
-    _order = "date desc, id desc"
+    def action_debt_view_claims(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("auto_service_debt.action_debt_claim")
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
-    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
-    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="case_id.currency_id")
-    date = fields.Date(string="Promised Date", required=True)
-    amount = fields.Monetary(string="Promised Amount", required=True)
-    receivable_at_promise = fields.Monetary(
-        string="Owed When Promised", readonly=True,
-        help="Total owed when the promise was made: the promise is kept when at least the "
-        "promised amount has been paid since.",
-    )
-    state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancel", "Replaced")],
-        default="open", required=True,
-    )
-    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user)
-    note = fields.Text()
+    def action_debt_print_stage_letter(self):
+        return self.env.ref("auto_service_debt.action_report_stage_reminder_letter").report_action(self)
 
-    _sql_constraints = [
-        ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),
-    ]
+    # Days the customer gets to pay after a stage reminder letter.
+    STAGE_LETTER_DAYS = 7
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        promises = super().create(vals_list)
+    def _get_stage_letter_values(self):
+        """Reminder letter of the case's current stage, as plain data."""
+        self.ensure_one()
         today = fields.Date.context_today(self)
-        for promise in promises:
-            if promise.date < today:
-                raise ValidationError(self.env._(
-                    "The promised date %(date)s of %(case)s is in the past: record the date the "
-                    "customer will pay.", date=promise.date, case=promise.case_id.name,
-                ))
-            older = promise.case_id.promise_ids.filtered(lambda p: p.state == "open" and p != promise)
-            older.write({"state": "cancel"})
-            position = self.env["debt.position"]._get_positions(
-                promise.partner_id, promise.company_id, today
-            )[promise.partner_id.id]
-            promise.receivable_at_promise = position["receivable"]
-            promise.case_id._message_log(body=self.env._(
-                "Promise to pay %(amount)s by %(date)s recorded.",
-                amount=promise.currency_id.format(promise.amount), date=promise.date,
-            ))
-        return promises
-
-    def _debt_check_due(self, positions, today):
-        """Settle the open promises whose date has passed: kept when the promised
-        amount was paid since, else broken (logged on the case). Return the broken."""
-        due = self.filtered(lambda p: p.state == "open" and p.date < today)
-        broken = self.browse()
-        for promise in due:
-            position = positions.get(promise.partner_id.id)
-            paid = promise.receivable_at_promise - (position["receivable"] if position else 0.0)
-            if float_compare(paid, promise.amount, precision_rounding=promise.currency_id.rounding) >= 0:
-                promise.state = "kept"
-            else:
-                broken |= promise
-        broken.write({"state": "broken"})
-        for promise in broken:
-            promise.case_id._message_log(body=self.env._(
-                "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
-                amount=promise.currency_id.format(promise.amount), date=promise.date,
-            ))
-        return broken
-
-
-class DebtCollectionDispute(models.Model):
-    """A customer disputes some invoices: they are not dunned while it is open."""
-
-    _name = "debt.collection.dispute"
-    _description = "Debt Dispute"
-    _order = "date desc, id desc"
-
-    case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
-    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    date = fields.Date(default=fields.Date.context_today, required=True)
-    reason = fields.Text(required=True)
-    move_ids = fields.Many2many("account.move", string="Disputed Invoices", required=True)
-    state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True)
-    resolution = fields.Text()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        disputes = super().create(vals_list)
-        for dispute in disputes:
-            wrong = dispute.move_ids.filtered(
-                lambda m: m.commercial_partner_id != dispute.partner_id or m.company_id != dispute.company_id
-            )
-            if wrong:
-                raise ValidationError(self.env._(
-                    "Invoices %(moves)s do not belong to %(partner)s in %(company)s: dispute only "
-                    "the customer's own invoices.", moves=", ".join(wrong.mapped("name")),
-                    partner=dispute.partner_id.display_name, company=dispute.company_id.name,
-                ))
-            if not dispute.move_ids:
-                raise ValidationError(self.env._("Choose the disputed invoices of %(case)s.", case=dispute.case_id.name))
-        disputes.move_ids.sudo().write({"debt_disputed": True})
-        for dispute in disputes:
-            dispute.case_id._message_log(body=self.env._(
-                "Dispute opened on %(moves)s: %(reason)s",
-                moves=", ".join(dispute.move_ids.mapped("name")), reason=dispute.reason,
-            ))
-        return disputes
-
-    def action_resolve(self):
-        self.write({"state": "resolved"})
-        still = self.search([("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]).move_ids
-        (self.move_ids - still).sudo().write({"debt_disputed": False})
-        for dispute in self:
-            dispute.case_id._message_log(body=self.env._(
-                "Dispute on %(moves)s resolved.", moves=", ".join(dispute.move_ids.mapped("name"))
-            ))
-        return True
-
-
-# Compiled dunning bodies, keyed by source and compile context: Odoo compiles an inline
-# QWeb body again for every record, which dominated the time of a dunning batch.
-_DEBT_COMPILED = LRU(32)
-
-
-class MailTemplate(models.Model):
-    _inherit = "mail.template"
-
-    def _render_template_qweb(self, template_src, model, res_ids, add_context=None, options=None):
-        """Render the dunning bodies (context key ``debt_mail``) with one compilation of
-        the source for all records; anything else renders as usual."""
-        if (
-            not self.env.context.get("debt_mail")
-            or not template_src
-            or not res_ids
-            or not self._has_unsafe_expression_template_qweb(template_src, model)
-            or not (
-                self._unrestricted_rendering
-                or self.env.is_admin()
-                or self.env.user.has_group("mail.group_mail_template_editor")
-            )
-        ):
-            return super()._render_template_qweb(
-                template_src, model, res_ids, add_context=add_context, options=options
-            )
-        variables = self._render_eval_context()
-        if add_context:
-            variables.update(**add_context)
-        options = options or {}
-        results = {}
-        IrQweb = self.env["ir.qweb"].with_context(**options)
-        render = None
-        for record in self.env[model].browse(res_ids):
-            values = dict(variables, object=record)
-            ir_qweb = IrQweb._prepare_environment(values)
-            safe_eval.check_values(values)
-            if render is None:
-                key = (
-                    self.env.registry.db_name,
-                    template_src,
-                    tuple(sorted((k, str(v)) for k, v in options.items())),
-                    tuple(str(ir_qweb.env.context.get(k)) for k in ir_qweb._get_template_cache_keys()),
-                    bool(ir_qweb.env.context.get("dev_mode")),
-                )
-                compiled = _DEBT_COMPILED.get(key)
-                if compiled is None:
-                    compiled = ir_qweb._compile(
-                        html.fragment_fromstring(template_src, create_parent="div")
-                    )
-                    _DEBT_COMPILED[key] = compiled
-                functions, def_name = compiled
-                render = functions[def_name]
-            try:
-                rendered = Markup("".join(render(ir_qweb, values)))
-            except Exception as e:
-                _logger.info("Failed to render template: %s", template_src, exc_info=True)
-                raise UserError(self.env._(
-                    "Failed to render QWeb template: %(template_src)s\n\n%(template_traceback)s)",
-                    template_src=template_src, template_traceback=traceback.format_exc(),
-                )) from e
-            # Drop the <div> wrapping the fragment, as the standard rendering does.
-            results[record.id] = rendered[5:-6]
-        return results
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    debt_case_ids = fields.One2many("debt.collection.case", "partner_id", string="Collection Cases")
-
-    @api.model
-    def _debt_block_columns(self, company):
-        """An open case at a stage that blocks service blocks the customer: its number
-        and stage, read with the position."""
-        columns = super()._debt_block_columns(company)
-        columns["debt_blocking_cases"] = SQL(
-            """
-            (SELECT json_agg(json_build_array(
-                        c.name,
-                        (SELECT %s FROM debt_collection_stage stage WHERE stage.id = c.stage_id)
-                    ) ORDER BY c.id)
-               FROM debt_collection_case c
-              WHERE c.partner_id = rp.id
-                AND c.company_id = %s
-                AND c.state = 'open'
-                AND c.block_service)
-            """,
-            self.env["debt.collection.stage"]._field_to_sql("stage", "name"),
-            company.id,
-        )
-        return columns
-
-    @api.model
-    def _debt_flush_block_facts(self):
-        super()._debt_flush_block_facts()
-        self.env["debt.collection.case"].flush_model(
-            ["name", "stage_id", "partner_id", "company_id", "state", "block_service"]
-        )
-        self.env["debt.collection.stage"].flush_model(["name"])
-
-    @api.model
-    def _debt_extra_reason_texts(self, facts, formatter):
-        texts = super()._debt_extra_reason_texts(facts, formatter)
-        for case, stage in facts.get("debt_blocking_cases") or ():
-            texts.append(formatter.text(REASON_CASE, case=case, stage=stage))
-        return texts
+        Claim = self.env["debt.claim"]
+        cur = self.currency_id
+        lines = self._debt_dunnable(self._debt_open_lines(today), today)
+        items = [{
+            "number": line["number"],
+            "date": line["invoice_date"],
+            "date_due": line["date_maturity"],
+            "amount": cur.round(line["amount"]),
+            "left": cur.round(line["residual"]),
+            "days_late": line["days_late"],
+        } for line in lines]
+        stages = self.env["debt.collection.stage"]._debt_stages(self.company_id)
+        later = stages.filtered(lambda s: s.days_overdue > (self.stage_id.days_overdue or 0))
+        return {
+            "date": today,
+            "lang": self.partner_id.lang or "en_US",
+            "currency": cur.name,
+            "stage": self.stage_id.name or "",
+            # the last letter before the claim warns of it
+            "final": bool(later[:1].legal) and not self.stage_id.legal,
+            "addressee": Claim._debt_party_values(self.partner_id),
+            "items": items,
+            "total": cur.round(sum(item["left"] for item in items)),
+            "pay_by": today + timedelta(days=self.STAGE_LETTER_DAYS),
+            "payment": Claim._debt_bank_values(self.company_id),
+            "signature": {
+                "company": self.company_id.name,
+                "title": self.company_id.debt_claim_signatory_title or "",
+                "name": self.company_id.debt_claim_signatory_name or "",
+            },
+        }

@@ -19,32 +19,6 @@ DAILY_RUN_LOCK = 0x64656274  # "debt"
 RUN_COUNTER = itertools.count(1)
 
 
-class DebtDailyRunState(models.Model):
-    """Progress of one step of the daily run, per company and date (for resuming)."""
-
-    _name = "debt.daily.run.state"
-    _description = "Debt Daily Run Progress"
-    _order = "run_date desc, id desc"
-
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    run_date = fields.Date(required=True)
-    step = fields.Char(required=True)
-    last_partner_id = fields.Integer(
-        help="Customers up to this id have been processed by this step on this date."
-    )
-    done = fields.Boolean()
-    batches = fields.Integer()
-    duration = fields.Float(string="Duration (s)")
-
-    _sql_constraints = [
-        (
-            "step_uniq",
-            "unique(company_id, run_date, step)",
-            "A daily-run step is recorded once per company and date.",
-        )
-    ]
-
-
 class DebtDailyRun(models.AbstractModel):
     """Orchestrator of the daily run. Features register their steps in
     ``_debt_daily_steps``; each step takes (commercial partners, company, date) and
@@ -64,7 +38,7 @@ class DebtDailyRun(models.AbstractModel):
         """
         return [
             (10, "flags", "debt.partner.status", "_debt_daily_refresh"),
-            (20, "penalties", "account.move.line", "_debt_daily_accrue"),
+            (20, "penalties", "debt.penalty", "_debt_daily_accrue"),
             (30, "plans", "debt.installment.plan", "_debt_daily_plans"),
             (40, "cases", "debt.collection.case", "_debt_daily_collect"),
             (50, "scores", "debt.partner.score", "_debt_daily_score"),

@@ -1,10 +1,8 @@
 """Bank of Russia key rate history, the basis of interest under Civil Code art. 395."""
 
-from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import format_date
 
 
 class DebtKeyRate(models.Model):
@@ -77,62 +75,3 @@ class DebtKeyRate(models.Model):
             fields.Date.context_today(self)
         )
         return True
-
-
-# The shipped table holds every change published up to this day.
-KEY_RATES_SHIPPED_UNTIL = date(2026, 10, 25)
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    debt_key_rate_known_until = fields.Date(
-        string="Key Rates Known Up To",
-        default=KEY_RATES_SHIPPED_UNTIL,
-        help="Last day for which the key-rate table is known to be complete. Interest "
-        "for later days is never assumed: it stops at this date and is marked provisional "
-        "until a manager adds the new rates or moves this date after checking the Bank "
-        "of Russia's site.",
-    )
-    debt_key_rate_alert_date = fields.Date(
-        string="Key-Rate Reminder Sent For",
-        copy=False,
-        help="'Known up to' date for which managers were last asked to update the table.",
-    )
-
-    def _debt_move_key_rate_known_until(self, until):
-        """Move the 'known up to' date forward (never back) to ``until``."""
-        self.filtered(
-            lambda c: not c.debt_key_rate_known_until or c.debt_key_rate_known_until < until
-        ).write({"debt_key_rate_known_until": until})
-
-    def _debt_key_rate_notify(self, today):
-        """Ask the debt managers once per 'known up to' date to update the key rates:
-        an activity on the latest key-rate row, never a second one for the same date."""
-        managers = self.env.ref("auto_service_debt.group_debt_manager").sudo().users
-        rate = self.env["debt.key.rate"].sudo().search([], order="date_from desc", limit=1)
-        for company in self.sudo():
-            known = company.debt_key_rate_known_until
-            if not known or today <= known or company.debt_key_rate_alert_date == known:
-                continue
-            company.debt_key_rate_alert_date = known
-            if not rate:
-                continue
-            users = managers.filtered(lambda u, c=company: c in u.company_ids and not u.share)
-            # Managers who still have an open reminder on the table need no second one.
-            already = rate.activity_ids.user_id
-            for user in users - already:
-                rate.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=today,
-                    summary=self.env._("Key rates known only up to %(date)s",
-                                       date=format_date(self.env, known)),
-                    note=self.env._(
-                        "Interest under art. 395 for %(company)s stops at %(date)s and is "
-                        "provisional. Add the key rates published since then (Debt Control > "
-                        "Configuration > Key Rates), or move 'Key Rates Known Up To' in the "
-                        "settings after checking the Bank of Russia's site.",
-                        company=company.name, date=format_date(self.env, known),
-                    ),
-                    user_id=user.id,
-                )

@@ -7,8 +7,8 @@ from odoo.tools import SQL
 
 from ..tools.score import ScoreTotals, score_from_totals
 from .debt_position import receivable_accounts
+from .res_partner import GRADES
 
-GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 WINDOW_DAYS = 730  # the last 24 months
 
 
@@ -265,92 +265,3 @@ class DebtPartnerScore(models.Model):
             receivable=self._debt_receivable(company),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    debt_score = fields.Integer(
-        string="Payment Discipline", compute="_compute_debt_score",
-        help="0 (worst) to 100 (best), from the last 24 months; recomputed daily.",
-    )
-    debt_grade = fields.Selection(
-        GRADES, string="Discipline Grade", compute="_compute_debt_score",
-        search="_search_debt_grade",
-    )
-
-    @api.depends_context("company")
-    def _compute_debt_score(self):
-        scores = {
-            rec.partner_id.id: rec
-            for rec in self.env["debt.partner.score"].sudo().search([
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ])
-        }
-        for partner in self:
-            rec = scores.get(partner.commercial_partner_id.id)
-            partner.debt_score = rec.score if rec else 0
-            partner.debt_grade = rec.grade if rec else False
-
-    def _search_debt_grade(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
-            return NotImplemented
-        values = [value] if isinstance(value, str) or value is False else list(value)
-        partner_ids = self.env["debt.partner.score"].sudo().search([
-            ("company_id", "=", self.env.company.id), ("grade", "in", values),
-        ]).partner_id.ids
-        positive = operator in ("=", "in")
-        return [("commercial_partner_id", "in" if positive else "not in", partner_ids)]
-
-    @api.model
-    def _debt_block_columns(self, company):
-        """Company grade rules raise the required prepayment of C and D customers: the
-        grade is read with the position."""
-        columns = super()._debt_block_columns(company)
-        if company.debt_grade_rules:
-            columns["debt_grade"] = SQL(
-                "(SELECT score.grade FROM debt_partner_score score"
-                "  WHERE score.partner_id = rp.id AND score.company_id = %s)",
-                company.id,
-            )
-        return columns
-
-    @api.model
-    def _debt_block_defaults(self, company):
-        defaults = super()._debt_block_defaults(company)
-        defaults["grade_prepayment"] = {
-            "C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment,
-        }
-        return defaults
-
-    @api.model
-    def _debt_block_policy(self, defaults, facts):
-        policy = super()._debt_block_policy(defaults, facts)
-        percent = defaults["grade_prepayment"].get(facts.get("debt_grade"))
-        if percent and policy["mode"] != "never":
-            policy["prepayment_percent"] = max(policy["prepayment_percent"], percent)
-        return policy
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    debt_grade_rules = fields.Boolean(
-        string="Prepayment by Discipline Grade",
-        help="Require a prepayment from customers with a poor payment-discipline grade.",
-    )
-    debt_grade_c_prepayment = fields.Float(string="Prepayment for Grade C (%)", default=50.0)
-    debt_grade_d_prepayment = fields.Float(string="Prepayment for Grade D (%)", default=100.0)
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    debt_grade_rules = fields.Boolean(related="company_id.debt_grade_rules", readonly=False)
-    debt_grade_c_prepayment = fields.Float(
-        related="company_id.debt_grade_c_prepayment", readonly=False
-    )
-    debt_grade_d_prepayment = fields.Float(
-        related="company_id.debt_grade_d_prepayment", readonly=False
-    )

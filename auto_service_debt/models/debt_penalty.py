@@ -453,6 +453,26 @@ class DebtPenalty(models.Model):
             "total": float(result.total),
         }
 
+    # ------------------------------------------------------------------ daily run
+    @api.model
+    def _debt_daily_candidates(self, company, today, code):
+        """Customers with open receivables, plus those whose paid debts still carry a
+        penalty that is neither invoiced nor waived."""
+        partner_ids = set(self.env["debt.daily.run"]._open_receivable_partner_ids(company))
+        if code == "penalties":
+            self.env["debt.penalty"].flush_model(["company_id", "state", "partner_id"])
+            self.env.cr.execute(SQL(
+                "SELECT DISTINCT partner_id FROM debt_penalty WHERE company_id = %s AND state != 'done'",
+                company.id,
+            ))
+            partner_ids.update(row[0] for row in self.env.cr.fetchall())
+        return sorted(partner_ids)
+
+    @api.model
+    def _debt_daily_accrue(self, partners, company, today):
+        """Daily-run step: recompute the penalties of these customers from scratch."""
+        self.env["debt.penalty"]._debt_accrue(company, today, partner_ids=partners.ids)
+
     @api.model
     def _debt_accrue(self, company, today, partner_ids=None, line_ids=None):
         """Recompute and store the penalties of a batch (idempotent for ``today``).
@@ -608,42 +628,3 @@ class DebtPenalty(models.Model):
 
     def action_open_waive_wizard(self):
         return self.env["debt.penalty.waive.wizard"]._debt_action_open(self)
-
-
-class DebtPenaltySettlement(models.Model):
-    """Days and amounts of a due line's penalty that were invoiced or waived. Invoiced
-    days are closed for good: a unique key forbids closing the same date twice."""
-
-    _name = "debt.penalty.settlement"
-    _description = "Invoiced or Waived Penalty"
-    _order = "date_to desc, id desc"
-
-    penalty_id = fields.Many2one("debt.penalty", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="penalty_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="penalty_id.partner_id", store=True)
-    currency_id = fields.Many2one(related="penalty_id.currency_id")
-    kind = fields.Selection(
-        [("invoice", "Invoiced"), ("waiver", "Waived")], required=True
-    )
-    closes_period = fields.Boolean(
-        help="The days up to 'To' are settled; accrual continues after them."
-    )
-    date_from = fields.Date(string="From")
-    date_to = fields.Date(string="To", required=True)
-    amount = fields.Monetary(required=True)
-    invoice_id = fields.Many2one("account.move", string="Penalty Invoice", ondelete="cascade", index=True)
-    reason = fields.Text()
-    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
-
-    _sql_constraints = [
-        ("amount_positive", "CHECK(amount > 0)", "A settled penalty amount must be positive."),
-    ]
-
-    def init(self):
-        # Never twice: one closing of a due line's penalty per date.
-        self.env.cr.execute(
-            """
-            CREATE UNIQUE INDEX IF NOT EXISTS debt_penalty_settlement_close_uniq
-                ON debt_penalty_settlement (penalty_id, date_to) WHERE closes_period
-            """
-        )

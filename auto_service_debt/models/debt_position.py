@@ -41,27 +41,6 @@ def due_lines_where(company_id, partner_ids=None, account_ids=None):
     return SQL(" AND ").join(clauses)
 
 
-class AccountAccount(models.Model):
-    _inherit = "account.account"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        accounts = super().create(vals_list)
-        self.env.registry.clear_cache()  # debt.position._receivable_account_ids
-        return accounts
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "account_type" in vals or "company_ids" in vals:
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
-
-
 class StatementSlot:
     """A parameter of a statement composed once and cached (see
     ``res.partner._debt_block_statement``): each execution puts its value there."""

@@ -195,30 +195,3 @@ class DebtVehicleHold(models.Model):
                 "Vehicle %(vehicle)s released: %(reason)s",
                 vehicle=hold.vehicle_id.display_name, reason=reason,
             ))
-
-
-class FleetVehicle(models.Model):
-    _inherit = "fleet.vehicle"
-
-    debt_hold_ids = fields.One2many(
-        "debt.vehicle.hold", "vehicle_id", string="Holds", groups="auto_service_debt.group_debt_user"
-    )
-    debt_on_hold = fields.Boolean(
-        string="On Hold", compute="_compute_debt_on_hold", search="_search_debt_on_hold",
-    )
-
-    @api.depends("debt_hold_ids.state")
-    def _compute_debt_on_hold(self):
-        # Whoever sees the car (fleet users too) may see that it is held.
-        held = set(self.env["debt.vehicle.hold"].sudo().search(
-            [("vehicle_id", "in", self.ids), ("state", "=", "held")]
-        ).vehicle_id.ids)
-        for vehicle in self:
-            vehicle.debt_on_hold = vehicle.id in held
-
-    def _search_debt_on_hold(self, operator, value):
-        if operator not in ("=", "!="):
-            return NotImplemented
-        positive = (operator == "=") == bool(value)
-        held = self.env["debt.vehicle.hold"].sudo()._search([("state", "=", "held")])
-        return [("id", "in" if positive else "not in", held.subselect("vehicle_id"))]

@@ -1,5 +1,11 @@
+"""Companies: the defaults of the debt-control policy and the settings of every feature
+(discipline grades, key rates, penalties)."""
+
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 # The company's Debt Control settings, edited on the managers' settings screen
 # (``debt.config.wizard``) and in Settings → Debt Control.
@@ -20,6 +26,9 @@ DEBT_NON_NEGATIVE = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_claim_days_business",
     "debt_claim_days_individual", "debt_plan_grace_days", "debt_upcoming_days",
 )
+
+# The shipped key-rate table holds every change published up to this day.
+KEY_RATES_SHIPPED_UNTIL = date(2026, 10, 25)
 
 
 class ResCompany(models.Model):
@@ -151,3 +160,117 @@ class ResCompany(models.Model):
                     "the group Debt: Collector or choose another user.",
                     field=label("debt_collector_id"), company=self.name, user=user.name,
                 ))
+
+    # ------------------------------------------------------------------
+    # Prepayment by payment-discipline grade
+    # ------------------------------------------------------------------
+
+    debt_grade_rules = fields.Boolean(
+        string="Prepayment by Discipline Grade",
+        help="Require a prepayment from customers with a poor payment-discipline grade.",
+    )
+    debt_grade_c_prepayment = fields.Float(string="Prepayment for Grade C (%)", default=50.0)
+    debt_grade_d_prepayment = fields.Float(string="Prepayment for Grade D (%)", default=100.0)
+
+    # ------------------------------------------------------------------
+    # Key rates (art. 395 interest)
+    # ------------------------------------------------------------------
+
+    debt_key_rate_known_until = fields.Date(
+        string="Key Rates Known Up To",
+        default=KEY_RATES_SHIPPED_UNTIL,
+        help="Last day for which the key-rate table is known to be complete. Interest "
+        "for later days is never assumed: it stops at this date and is marked provisional "
+        "until a manager adds the new rates or moves this date after checking the Bank "
+        "of Russia's site.",
+    )
+    debt_key_rate_alert_date = fields.Date(
+        string="Key-Rate Reminder Sent For",
+        copy=False,
+        help="'Known up to' date for which managers were last asked to update the table.",
+    )
+
+    def _debt_move_key_rate_known_until(self, until):
+        """Move the 'known up to' date forward (never back) to ``until``."""
+        self.filtered(
+            lambda c: not c.debt_key_rate_known_until or c.debt_key_rate_known_until < until
+        ).write({"debt_key_rate_known_until": until})
+
+    def _debt_key_rate_notify(self, today):
+        """Ask the debt managers once per 'known up to' date to update the key rates:
+        an activity on the latest key-rate row, never a second one for the same date."""
+        managers = self.env.ref("auto_service_debt.group_debt_manager").sudo().users
+        rate = self.env["debt.key.rate"].sudo().search([], order="date_from desc", limit=1)
+        for company in self.sudo():
+            known = company.debt_key_rate_known_until
+            if not known or today <= known or company.debt_key_rate_alert_date == known:
+                continue
+            company.debt_key_rate_alert_date = known
+            if not rate:
+                continue
+            users = managers.filtered(lambda u, c=company: c in u.company_ids and not u.share)
+            # Managers who still have an open reminder on the table need no second one.
+            already = rate.activity_ids.user_id
+            for user in users - already:
+                rate.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=today,
+                    summary=self.env._("Key rates known only up to %(date)s",
+                                       date=format_date(self.env, known)),
+                    note=self.env._(
+                        "Interest under art. 395 for %(company)s stops at %(date)s and is "
+                        "provisional. Add the key rates published since then (Debt Control > "
+                        "Configuration > Key Rates), or move 'Key Rates Known Up To' in the "
+                        "settings after checking the Bank of Russia's site.",
+                        company=company.name, date=format_date(self.env, known),
+                    ),
+                    user_id=user.id,
+                )
+
+    # ------------------------------------------------------------------
+    # Penalties
+    # ------------------------------------------------------------------
+
+    def _debt_default_penalty_policy(self):
+        return self.env.ref("auto_service_debt.debt_penalty_policy_key_rate", raise_if_not_found=False)
+
+    debt_penalty_policy_id = fields.Many2one(
+        "debt.penalty.policy",
+        string="Default Penalty Policy",
+        default=_debt_default_penalty_policy,
+        domain="[('kind', '!=', 'contract'), ('company_id', 'in', [id, False])]",
+        help="Applied to customers without their own penalty policy. A contractual "
+        "penalty needs each customer's signed clause, so it is assigned per customer.",
+    )
+    debt_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        help="Product of the invoices that charge penalties and interest (no VAT by default).",
+    )
+
+    @api.constrains("debt_penalty_policy_id")
+    def _check_debt_penalty_policy(self):
+        for company in self:
+            if company.debt_penalty_policy_id.kind == "contract":
+                raise ValidationError(self.env._(
+                    "%(company)s: the contractual penalty policy %(policy)s cannot be the "
+                    "default, because it needs each customer's signed penalty clause. Choose "
+                    "an art. 395 policy or no penalty as the default and assign %(policy)s to "
+                    "the customers who signed.",
+                    company=company.name, policy=company.debt_penalty_policy_id.display_name,
+                ))
+
+    def _debt_penalty_product(self):
+        self.ensure_one()
+        return self.debt_penalty_product_id or self.env.ref(
+            "auto_service_debt.product_debt_penalty", raise_if_not_found=False
+        )
+
+    @api.model
+    def _debt_penalty_init_defaults(self):
+        """At install: companies without a default policy charge art. 395 interest."""
+        policy = self._debt_default_penalty_policy()
+        if policy:
+            self.sudo().search([("debt_penalty_policy_id", "=", False)]).write(
+                {"debt_penalty_policy_id": policy.id}
+            )

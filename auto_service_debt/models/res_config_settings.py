@@ -1,3 +1,5 @@
+"""Settings → Debt Control: the company settings of every feature."""
+
 from odoo import fields, models
 
 
@@ -42,3 +44,23 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_bad_debt_account_id", readonly=False
     )
     debt_collector_id = fields.Many2one(related="company_id.debt_collector_id", readonly=False)
+
+    # Prepayment by payment-discipline grade
+    debt_grade_rules = fields.Boolean(related="company_id.debt_grade_rules", readonly=False)
+    debt_grade_c_prepayment = fields.Float(
+        related="company_id.debt_grade_c_prepayment", readonly=False
+    )
+    debt_grade_d_prepayment = fields.Float(
+        related="company_id.debt_grade_d_prepayment", readonly=False
+    )
+
+    # Penalties and key rates
+    debt_penalty_policy_id = fields.Many2one(
+        related="company_id.debt_penalty_policy_id", readonly=False
+    )
+    debt_penalty_product_id = fields.Many2one(
+        related="company_id.debt_penalty_product_id", readonly=False
+    )
+    debt_key_rate_known_until = fields.Date(
+        related="company_id.debt_key_rate_known_until", readonly=False
+    )

@@ -1,13 +1,17 @@
-"""Customer credit policy per company, the stored block flag and the live evaluation."""
+"""Customers: the credit policy per company, the stored block flag and the live evaluation,
+and what the other features add to a customer (plans, score, cases, penalty terms, claims
+and the statement of its receivable account)."""
 
 import ast
 import datetime
+from datetime import timedelta
 
 import babel.dates
 
 from odoo import _lt, api, fields, models, tools
 from odoo.addons.base.models.res_lang import intersperse
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.float_utils import float_round
 from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
 
@@ -112,6 +116,10 @@ REASON_PREPAYMENT = _lt(
     "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
     "before confirmation; paid %(paid)s, missing %(missing)s."
 )
+REASON_PLAN_DEFAULTED = _lt(
+    "Installment plan %(plan)s defaulted on %(date)s: the remaining debt is due at once."
+)
+REASON_CASE = _lt("Collection case %(case)s is at the stage %(stage)s, which blocks new work.")
 
 # The credit policy a Debt Manager sets on a customer (company-dependent).
 POLICY_FIELDS = (
@@ -125,6 +133,15 @@ CREDIT_LIMIT_GROUPS = ("auto_service_debt.group_debt_manager", "account.group_ac
 # Context value that lets Odoo's own merge of duplicate contacts carry the policy of the
 # merged customers: an object, which no RPC call can forge.
 MERGE_TOKEN = object()
+
+# Payment-discipline grades (debt.partner.score).
+GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+
+# The penalty terms agreed with a customer (company-dependent).
+PENALTY_TERMS = {"debt_penalty_policy_id", "debt_penalty_clause_signed", "debt_penalty_contract_ref"}
+
+# Period of a customer's statement by default (days up to today).
+STATEMENT_DAYS = 90
 
 
 class ResPartner(models.Model):
@@ -224,6 +241,15 @@ class ResPartner(models.Model):
     def write(self, vals):
         # Only what really changes is a decision: Odoo's merge of contacts, an import
         # or a form saving every field write the same values again.
+        if (
+            self._debt_changed_fields(vals, PENALTY_TERMS)
+            and not self._debt_trusted_write()
+            and not self.env.user.has_group("auto_service_debt.group_debt_manager")
+        ):
+            raise AccessError(self.env._(
+                "Only a debt manager may change the penalty terms of %(partners)s.",
+                partners=", ".join(self.mapped("display_name")),
+            ))
         policy_change = self._debt_changed_fields(vals, POLICY_FIELDS)
         limit_change = self._debt_changed_fields(vals, ("credit_limit",))
         if policy_change:
@@ -320,7 +346,50 @@ class ResPartner(models.Model):
         add facts of other features; :meth:`_debt_block_policy` and
         :meth:`_debt_extra_reason_texts` read them back by key."""
         partners = self.with_company(company).sudo()
-        return {fname: partners._field_to_sql("rp", fname) for fname in self.POLICY_COLUMNS}
+        columns = {fname: partners._field_to_sql("rp", fname) for fname in self.POLICY_COLUMNS}
+        # A defaulted plan whose covered invoices are still not paid blocks the customer:
+        # its number and default date.
+        columns["debt_defaulted_plans"] = SQL(
+            """
+            (SELECT json_agg(json_build_array(plan.name, plan.defaulted_date)
+                             ORDER BY plan.defaulted_date, plan.id)
+               FROM debt_installment_plan plan
+              WHERE plan.partner_id = rp.id
+                AND plan.company_id = %s
+                AND plan.state = 'defaulted'
+                AND (SELECT MAX(move.amount_residual) FROM account_move move
+                      WHERE move.id = ANY(ARRAY(
+                            SELECT rel.move_id FROM debt_installment_plan_move_rel rel
+                             WHERE rel.plan_id = plan.id))) > 0)
+            """,
+            company.id,
+        )
+        # Company grade rules raise the required prepayment of C and D customers: the
+        # grade.
+        if company.debt_grade_rules:
+            columns["debt_grade"] = SQL(
+                "(SELECT score.grade FROM debt_partner_score score"
+                "  WHERE score.partner_id = rp.id AND score.company_id = %s)",
+                company.id,
+            )
+        # An open case at a stage that blocks service blocks the customer: its number
+        # and stage.
+        columns["debt_blocking_cases"] = SQL(
+            """
+            (SELECT json_agg(json_build_array(
+                        c.name,
+                        (SELECT %s FROM debt_collection_stage stage WHERE stage.id = c.stage_id)
+                    ) ORDER BY c.id)
+               FROM debt_collection_case c
+              WHERE c.partner_id = rp.id
+                AND c.company_id = %s
+                AND c.state = 'open'
+                AND c.block_service)
+            """,
+            self.env["debt.collection.stage"]._field_to_sql("stage", "name"),
+            company.id,
+        )
+        return columns
 
     @api.model
     @tools.ormcache("company.id", "self.env.lang", "company.debt_grade_rules",
@@ -342,6 +411,14 @@ class ResPartner(models.Model):
     def _debt_flush_block_facts(self):
         """Flush what :meth:`_debt_block_columns` reads."""
         self.flush_model(self.POLICY_COLUMNS)
+        self.env["debt.installment.plan"].flush_model(
+            ["state", "partner_id", "company_id", "name", "defaulted_date", "invoice_ids"]
+        )
+        self.env["account.move"].flush_model(["amount_residual"])
+        self.env["debt.collection.case"].flush_model(
+            ["name", "stage_id", "partner_id", "company_id", "state", "block_service"]
+        )
+        self.env["debt.collection.stage"].flush_model(["name"])
 
     @api.model
     @tools.ormcache("company.id")
@@ -361,6 +438,9 @@ class ResPartner(models.Model):
             "max_overdue_days": company.debt_max_overdue_days or 0,
             "max_overdue_amount": company.debt_max_overdue_amount or 0.0,
             "prepayment_percent": company.debt_prepayment_percent or 0.0,
+            "grade_prepayment": {
+                "C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment,
+            },
         }
 
     @api.model
@@ -376,7 +456,7 @@ class ResPartner(models.Model):
         limit = facts["credit_limit"] or 0.0
         applies = limit > 0 and (defaults["use_company_limit"] or limit != defaults["default_limit"])
         own = facts["debt_custom_terms"]
-        return {
+        policy = {
             "mode": facts["debt_block_mode"] or "auto",
             "block_reason": facts["debt_block_reason"] or "",
             "credit_limit": limit if applies else 0.0,
@@ -390,13 +470,26 @@ class ResPartner(models.Model):
                 facts["debt_prepayment_percent"] or 0.0 if own else defaults["prepayment_percent"]
             ),
         }
+        # The company's grade rules raise the prepayment of C and D customers.
+        percent = defaults["grade_prepayment"].get(facts.get("debt_grade"))
+        if percent and policy["mode"] != "never":
+            policy["prepayment_percent"] = max(policy["prepayment_percent"], percent)
+        return policy
 
     @api.model
     def _debt_extra_reason_texts(self, facts, formatter):
         """Hook for other features (a defaulted installment plan...): the texts of the
         reasons why the customer of ``facts`` is blocked by them (``formatter``: the
         batch's :class:`ReasonFormatter`)."""
-        return []
+        texts = []
+        for name, defaulted_date in facts.get("debt_defaulted_plans") or ():
+            texts.append(formatter.text(
+                REASON_PLAN_DEFAULTED,
+                plan=name, date=formatter.date(fields.Date.to_date(defaulted_date)),
+            ))
+        for case, stage in facts.get("debt_blocking_cases") or ():
+            texts.append(formatter.text(REASON_CASE, case=case, stage=stage))
+        return texts
 
     @api.model
     def _debt_block_facts(self, partner_ids, company, today=None):
@@ -550,3 +643,331 @@ class ResPartner(models.Model):
             for partner in self
             if partner.id
         }
+
+    # ------------------------------------------------------------------
+    # Installment plans
+    # ------------------------------------------------------------------
+
+    debt_plan_count = fields.Integer(
+        string="Installment Plans", compute="_compute_debt_plan_count",
+        groups="auto_service_debt.group_debt_user",
+    )
+
+    def _compute_debt_plan_count(self):
+        counts = dict(
+            self.env["debt.installment.plan"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.debt_plan_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_debt_view_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "auto_service_debt.action_debt_installment_plan"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Payment discipline
+    # ------------------------------------------------------------------
+
+    debt_score = fields.Integer(
+        string="Payment Discipline", compute="_compute_debt_score",
+        help="0 (worst) to 100 (best), from the last 24 months; recomputed daily.",
+    )
+    debt_grade = fields.Selection(
+        GRADES, string="Discipline Grade", compute="_compute_debt_score",
+        search="_search_debt_grade",
+    )
+
+    @api.depends_context("company")
+    def _compute_debt_score(self):
+        scores = {
+            rec.partner_id.id: rec
+            for rec in self.env["debt.partner.score"].sudo().search([
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ])
+        }
+        for partner in self:
+            rec = scores.get(partner.commercial_partner_id.id)
+            partner.debt_score = rec.score if rec else 0
+            partner.debt_grade = rec.grade if rec else False
+
+    def _search_debt_grade(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        values = [value] if isinstance(value, str) or value is False else list(value)
+        partner_ids = self.env["debt.partner.score"].sudo().search([
+            ("company_id", "=", self.env.company.id), ("grade", "in", values),
+        ]).partner_id.ids
+        positive = operator in ("=", "in")
+        return [("commercial_partner_id", "in" if positive else "not in", partner_ids)]
+
+    # ------------------------------------------------------------------
+    # Collection cases
+    # ------------------------------------------------------------------
+
+    debt_case_ids = fields.One2many("debt.collection.case", "partner_id", string="Collection Cases")
+
+    # ------------------------------------------------------------------
+    # Penalty terms (per company)
+    # ------------------------------------------------------------------
+
+    debt_penalty_policy_id = fields.Many2one(
+        "debt.penalty.policy",
+        string="Penalty Policy",
+        company_dependent=True,
+        domain="[('company_id', 'in', [current_company_id, False])]",
+        help="Penalty or interest charged on this customer's late payments. Empty: the "
+        "company's default policy.",
+    )
+    debt_penalty_clause_signed = fields.Boolean(
+        string="Penalty Clause Signed",
+        company_dependent=True,
+        help="The customer signed a written penalty clause (art. 331 of the Civil Code); "
+        "required for a contractual penalty.",
+    )
+    debt_penalty_contract_ref = fields.Char(
+        string="Penalty Clause Contract",
+        company_dependent=True,
+        help="Contract (number and date) that contains the signed penalty clause.",
+    )
+
+    debt_penalty_open_amount = fields.Monetary(
+        string="Penalties to Invoice", compute="_compute_debt_penalty_open_amount",
+        currency_field="currency_id", groups="auto_service_debt.group_debt_user",
+    )
+
+    def _compute_debt_penalty_open_amount(self):
+        commercial = self.commercial_partner_id
+        totals = self.env["account.move.line"]._debt_penalty_accrued_totals(commercial, self.env.company)
+        for partner in self:
+            partner.debt_penalty_open_amount = totals.get(partner.commercial_partner_id.id, 0.0)
+
+    def action_debt_open_penalties(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("auto_service_debt.action_debt_penalty")
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {"search_default_to_invoice": 1}
+        return action
+
+    def _debt_raise_unsigned_clause(self, policy):
+        raise ValidationError(self.env._(
+            "%(partner)s has no signed penalty clause, so the contractual penalty policy "
+            "%(policy)s cannot apply (art. 331 of the Civil Code requires it in writing). "
+            "Tick 'Penalty Clause Signed' and enter the contract reference, or choose an "
+            "art. 395 policy.",
+            partner=self.display_name, policy=policy.display_name,
+        ))
+
+    @api.constrains("debt_penalty_policy_id", "debt_penalty_clause_signed", "debt_penalty_contract_ref")
+    def _check_debt_penalty_clause(self):
+        for partner in self:
+            policy = partner.debt_penalty_policy_id
+            if policy.kind != "contract":
+                continue
+            if not partner.debt_penalty_clause_signed:
+                partner._debt_raise_unsigned_clause(policy)
+            if not partner.debt_penalty_contract_ref:
+                raise ValidationError(self.env._(
+                    "%(partner)s: enter the reference of the contract with the signed "
+                    "penalty clause to apply the policy %(policy)s.",
+                    partner=partner.display_name, policy=policy.display_name,
+                ))
+
+    def _debt_effective_penalty_policy(self, company):
+        """``{partner_id: policy}`` in ``company`` for commercial partners ``self``: their
+        own policy, else the company default. A contractual policy without a signed
+        clause (e.g. the flag was set for another company only) yields no policy.
+
+        One narrow query for the company-dependent terms (no full partner records)."""
+        if not self:
+            return {}
+        partners = self.with_company(company).sudo()
+        fnames = ["debt_penalty_policy_id", "debt_penalty_clause_signed"]
+        partners.flush_model(fnames)
+        self.env.cr.execute(SQL(
+            "SELECT rp.id, %s, %s FROM res_partner rp WHERE rp.id = ANY(%s)",
+            *(partners._field_to_sql("rp", fname) for fname in fnames), self.ids,
+        ))
+        rows = self.env.cr.fetchall()
+        default = company.debt_penalty_policy_id
+        Policy = self.env["debt.penalty.policy"].with_context(active_test=False)
+        # One recordset, so that the policies' fields are read together.
+        policies = Policy.browse({policy_id for _pid, policy_id, _signed in rows if policy_id}) | default
+        by_id = {policy.id: policy for policy in policies}
+        result = {}
+        for pid, policy_id, signed in rows:
+            policy = by_id[policy_id] if policy_id else default
+            if policy.kind == "contract" and not signed:
+                policy = Policy
+            result[pid] = policy
+        return result
+
+    # ------------------------------------------------------------------
+    # Claim letters and statement
+    # ------------------------------------------------------------------
+
+    debt_kpp = fields.Char(
+        string="KPP",
+        help="Tax registration reason code (КПП) printed in claim letters next to the INN.",
+    )
+    debt_claim_ids = fields.One2many("debt.claim", "partner_id", string="Claim Letters")
+    debt_claim_count = fields.Integer(compute="_compute_debt_claim_count", string="Claims")
+
+    def _compute_debt_claim_count(self):
+        groups = self.env["debt.claim"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.debt_claim_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def _debt_open_case(self, company):
+        return self.env["debt.collection.case"].search([
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "open"),
+        ], limit=1)
+
+    def action_debt_print_claim(self):
+        """Print the claim of the customer's open collection case; without a case,
+        reprint the last claim while the same items are overdue, else issue a new one."""
+        self.ensure_one()
+        company = self.env.company
+        partner = self.commercial_partner_id
+        case = partner._debt_open_case(company)
+        if case:
+            return case.action_debt_print_claim()
+        Claim = self.env["debt.claim"]
+        last = Claim.search([
+            ("partner_id", "=", partner.id), ("company_id", "=", company.id),
+            ("case_id", "=", False), ("state", "=", "issued"),
+        ], limit=1)
+        today = fields.Date.context_today(self)
+        current = Claim._debt_claim_due_lines(partner, company, today)
+        if not last or set(last.line_ids.move_line_id.ids) != set(current.ids):
+            last = Claim._debt_issue(partner, company)
+        return last.action_print()
+
+    def action_debt_view_claims(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("auto_service_debt.action_debt_claim")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def _debt_statement_period(self):
+        today = fields.Date.context_today(self)
+        date_to = fields.Date.to_date(self.env.context.get("debt_statement_date_to")) or today
+        date_from = fields.Date.to_date(self.env.context.get("debt_statement_date_from")) or (
+            date_to - timedelta(days=STATEMENT_DAYS)
+        )
+        return date_from, date_to
+
+    def _get_debt_statement_values(self, company=None, date_from=None, date_to=None):
+        """Statement data per commercial partner: ``{partner_id: dict}``.
+
+        One grouped read for the opening balances and one search for the movements and
+        open items of all partners together, whatever their number."""
+        company = company or self.env.company
+        default_from, default_to = self._debt_statement_period()
+        date_from, date_to = date_from or default_from, date_to or default_to
+        partners = self.commercial_partner_id
+        cur = company.currency_id
+        Line = self.env["account.move.line"]
+        base = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("partner_id.commercial_partner_id", "in", partners.ids),
+        ]
+        # read_group groups by partner_id (a contact may have booked the line): fold
+        # the contacts into their commercial partner.
+        opening = {}
+        for partner, balance in Line._read_group(
+            base + [("date", "<", date_from)], ["partner_id"], ["balance:sum"]
+        ):
+            cp = partner.commercial_partner_id.id
+            opening[cp] = opening.get(cp, 0.0) + balance
+        lines = Line.search(
+            base + ["|", "&", ("date", ">=", date_from), ("date", "<=", date_to),
+                    "&", ("reconciled", "=", False), ("amount_residual", "!=", 0)],
+            order="date, move_name, id",
+        )
+        result = {}
+        for partner in partners:
+            balance = cur.round(opening.get(partner.id, 0.0))
+            values = {
+                "partner": partner,
+                "lang": partner.lang or "en_US",
+                "currency": cur.name,
+                "date_from": date_from,
+                "date_to": date_to,
+                "opening": balance,
+                "movements": [],
+                "open_items": [],
+                "debit": 0.0,
+                "credit": 0.0,
+            }
+            result[partner.id] = values
+        for line in lines:
+            values = result[line.partner_id.commercial_partner_id.id]
+            if date_from <= line.date <= date_to:
+                debit, credit = cur.round(line.debit), cur.round(line.credit)
+                running = cur.round(
+                    (values["movements"][-1]["balance"] if values["movements"] else values["opening"])
+                    + debit - credit
+                )
+                values["movements"].append({
+                    "date": line.date,
+                    "number": line.move_id.name,
+                    "kind": self._debt_statement_kind(line),
+                    "reference": line.move_id.ref or "",
+                    "date_due": line.date_maturity if line.move_id.is_invoice(include_receipts=True) else False,
+                    "debit": debit,
+                    "credit": credit,
+                    "balance": running,
+                })
+                values["debit"] = cur.round(values["debit"] + debit)
+                values["credit"] = cur.round(values["credit"] + credit)
+            if not line.reconciled and not cur.is_zero(line.amount_residual):
+                due = line.date_maturity or line.date
+                values["open_items"].append({
+                    "date": line.move_id.invoice_date or line.date,
+                    "number": line.move_id.name,
+                    "kind": self._debt_statement_kind(line),
+                    "date_due": due,
+                    "amount": cur.round(line.balance),
+                    "left": cur.round(line.amount_residual),
+                    "days_late": max((date_to - due).days, 0) if line.amount_residual > 0 else 0,
+                })
+        for values in result.values():
+            values["closing"] = cur.round(values["opening"] + values["debit"] - values["credit"])
+            open_items = values["open_items"]
+            values["open_items"].sort(key=lambda item: (item["date_due"], item["number"]))
+            values["open_total"] = cur.round(sum(i["left"] for i in open_items))
+            values["overdue_total"] = cur.round(sum(i["left"] for i in open_items if i["days_late"] > 0))
+            values["not_due_total"] = cur.round(values["open_total"] - values["overdue_total"])
+        return result
+
+    @api.model
+    def _debt_statement_kind(self, line):
+        move = line.move_id
+        if move.move_type == "out_invoice":
+            return "invoice"
+        if move.move_type == "out_refund":
+            return "credit_note"
+        if move.origin_payment_id or move.statement_line_id:
+            return "payment"
+        return "entry"
+
+    def action_debt_print_statement(self):
+        return self.env.ref("auto_service_debt.action_report_customer_statement").report_action(
+            self.commercial_partner_id
+        )

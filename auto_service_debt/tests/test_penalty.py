@@ -114,7 +114,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         before = penalty.read(list(penalty._fields))[0]
         self.env["debt.daily.run.state"].sudo().search([("company_id", "=", self.company.id)]).unlink()
         self._run("2025-10-31")
-        self.env["account.move.line"]._debt_daily_accrue(self.customer, self.company, D("2025-10-31"))
+        self.env["debt.penalty"]._debt_daily_accrue(self.customer, self.company, D("2025-10-31"))
         self.assertEqual(self._penalties(invoice), penalty)
         self.assertEqual(penalty.read(list(penalty._fields))[0], before)
         # The live breakdown for the claim letter agrees with the stored one.
@@ -388,15 +388,15 @@ class TestPenalty(AccountTestInvoicingCommon):
             self._pay(self._invoice(many, 1000.0, "2026-01-01", "2026-01-10"), 100.0, "2026-01-20")
         warm = self.env["res.partner"].create({"name": "Warm-up"})
         self._invoice(warm, 1000.0, "2026-01-01", "2026-01-10")
-        Line = self.env["account.move.line"]
-        Line._debt_daily_accrue(warm, self.company, D("2026-02-01"))  # fills the caches
+        Penalty = self.env["debt.penalty"]
+        Penalty._debt_daily_accrue(warm, self.company, D("2026-02-01"))  # fills the caches
         counts = []
         for partner in (few, many):
             for day in ("2026-02-01", "2026-02-02"):  # first run creates, the next one updates
                 self.env.flush_all()
                 self.env.invalidate_all()
                 before = self.env.cr.sql_log_count
-                Line._debt_daily_accrue(partner, self.company, D(day))
+                Penalty._debt_daily_accrue(partner, self.company, D(day))
                 self.env.flush_all()
                 counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(len(self.env["debt.penalty"].search([("partner_id", "=", many.id)])), 8)

@@ -285,7 +285,7 @@ class TestAccessMatrix(RolesCommon):
     def test_penalties(self):
         debtor = self._customer("ООО «Пени»")
         invoice = self._invoice(debtor, 100000.0, 90)
-        self._step("account.move.line", "_debt_daily_accrue", debtor)
+        self._step("debt.penalty", "_debt_daily_accrue", debtor)
         penalty = self.env["debt.penalty"].search([("move_id", "=", invoice.id)])
         self.assertTrue(penalty.amount_open > 0)
 
