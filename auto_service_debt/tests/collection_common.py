@@ -3,10 +3,11 @@
 from datetime import date
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import DebtTestCommon
 
 
-class CollectionCommon(AccountTestInvoicingCommon):
+class CollectionCommon(DebtTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,55 +47,20 @@ class CollectionCommon(AccountTestInvoicingCommon):
             "groups_id": [Command.set([group_user.id, cls.env.ref("auto_service_debt.group_debt_user").id])],
         })
 
+    # The collection tests' customers are in Moscow and read English; their invoices are
+    # dated on their due date; their run is the collection step, run afresh for the day.
     @classmethod
-    def _customer(cls, name, email=False, is_company=True, tz="Europe/Moscow", lang="en_US"):
-        return cls.env["res.partner"].create({
-            "name": name, "email": email, "is_company": is_company, "tz": tz, "lang": lang,
-        })
+    def _customer(cls, name, email=False, is_company=True, tz="Europe/Moscow", lang="en_US", **vals):
+        return super()._customer(name, email, is_company, tz=tz, lang=lang, **vals)
 
     @classmethod
-    def _invoice(cls, partner, amount, due, invoice_date=None):
-        move = cls.env["account.move"].create({
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": invoice_date or due,
-            "invoice_date_due": due,
-            "invoice_payment_term_id": False,
-            "invoice_line_ids": [Command.create({
-                "name": "Engine repair", "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
+    def _invoice(cls, partner, amount, due, invoice_date=None, **vals):
+        return super()._invoice(partner, amount, due, invoice_date=invoice_date or due, **vals)
 
-    def _pay(self, invoice, amount=None, on=None):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"payment_date": on or invoice.invoice_date_due, **({"amount": amount} if amount else {})})
-        return wizard._create_payments()
-
-    def _run(self, day):
+    @classmethod
+    def _run(cls, day, steps=("cases",), **kwargs):
         """The daily run of the collection step for ``day``, as the scheduler runs it."""
-        self.env["debt.daily.run.state"].sudo().search([]).unlink()
-        return self.env["debt.daily.run"]._run(companies=self.company, today=day, steps=["cases"])
-
-    def _case(self, partner):
-        return self.Case.search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)],
-                                order="id desc", limit=1)
-
-    def _mails(self, record):
-        """Mails to the debtor about ``record`` (not the notifications of its activities)."""
-        debtor = record.partner_id if record._name == "debt.collection.case" else record
-        return self.env["mail.mail"].search(
-            [("model", "=", record._name), ("res_id", "=", record.id), ("recipient_ids", "in", debtor.ids)],
-            order="id",
-        )
-
-    def _activities(self, record):
-        return self.env["mail.activity"].search(
-            [("res_model", "=", record._name), ("res_id", "=", record.id)], order="id"
-        )
+        return super()._run(day, steps=steps, again=True, **kwargs)
 
 
 def d(text):

@@ -1,7 +1,11 @@
-"""Helpers shared by the tests of printed documents."""
+"""Helpers shared by the tests: fixtures (``DebtTestCommon``), shop users, printed documents."""
 
 import re
 import subprocess
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 # A local port where nothing listens: wkhtmltopdf then renders without fetching the
 # stylesheets of whatever Odoo server may run on this machine, so the text layer of the
@@ -60,3 +64,150 @@ def shop_user(env, role, login=None, company=None, lang="ru_RU"):
         email=False, lang=lang, tz="Europe/Moscow", company_id=company.id,
         company_ids=[(6, 0, company.ids)], context={"no_reset_password": True},
     )
+
+
+class DebtFixtures:
+    """Class-level fixture helpers of the addon's tests, in the manner of Odoo's
+    ``AccountTestInvoicingCommon.init_invoice``: customers, posted customer invoices,
+    payments through Odoo's payment wizard, work orders, the daily run and what the
+    collection wrote. They need ``cls.env``; ``cls.company`` (else ``env.company``) is the
+    company they work in, ``cls.service`` (when the class has one) the product of the
+    invoice and order lines. Mixed into ``DebtTestCommon``, and into ``HttpCase`` tours."""
+
+    #: An invoice without an invoice date is dated this many days before its due date.
+    invoice_lead_days = 10
+
+    @classmethod
+    def _company(cls, company=None):
+        return company or getattr(cls, "company", None) or cls.env.company
+
+    @classmethod
+    def _service_product(cls, name="Engine repair", list_price=1000.0):
+        """A service product without taxes, invoiced on order (the shop's work)."""
+        return cls.env["product.product"].create({
+            "name": name, "type": "service", "list_price": list_price,
+            "invoice_policy": "order", "taxes_id": [Command.clear()],
+        })
+
+    @classmethod
+    def _customer(cls, name, email=False, is_company=True, tz=None, lang=None, company=None,
+                  policy=None, **vals):
+        """A customer; ``tz``/``lang`` are left to Odoo's defaults unless given.
+        ``policy`` (company-dependent debt or credit fields, e.g. ``credit_limit``,
+        ``debt_block_mode``) is written in ``company`` as a manager would, through sudo."""
+        vals = dict({"name": name, "email": email, "is_company": is_company}, **vals)
+        if tz is not None:
+            vals["tz"] = tz
+        if lang is not None:
+            vals["lang"] = lang
+        partner = cls.env["res.partner"].create(vals)
+        if policy:
+            partner.with_company(cls._company(company)).sudo().write(policy)
+        return partner
+
+    @classmethod
+    def _invoice(cls, partner, amount, due=None, invoice_date=None, company=None, currency=None,
+                 term=None, product=None, post=True, **vals):
+        """A customer invoice of one untaxed line of ``amount``, posted unless ``post`` is
+        false. Due on ``due`` (no payment term), or by ``term``; dated ``invoice_date``,
+        else ``invoice_lead_days`` before ``due``. Extra ``vals`` go to the invoice."""
+        company = cls._company(company)
+        product = product or getattr(cls, "service", None)
+        line = {"quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+        line.update({"product_id": product.id} if product else {"name": "Engine repair"})
+        if invoice_date is None:
+            invoice_date = fields.Date.to_date(due) - timedelta(days=cls.invoice_lead_days)
+        move_vals = {
+            "move_type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
+            "invoice_date": invoice_date, "invoice_line_ids": [Command.create(line)],
+        }
+        if term:
+            move_vals["invoice_payment_term_id"] = term.id
+        else:
+            move_vals.update({"invoice_payment_term_id": False, "invoice_date_due": due})
+        if currency:
+            move_vals["currency_id"] = currency.id
+        move = cls.env["account.move"].with_company(company).create(dict(move_vals, **vals))
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoices, amount=None, on=None):
+        """Register a payment of ``invoices`` (in full unless ``amount``, one payment for
+        them all) on ``on``, else on the first one's due date, through Odoo's wizard."""
+        vals = {"payment_date": on or invoices[:1].invoice_date_due, "group_payment": True}
+        if amount is not None:
+            vals["amount"] = amount
+        return cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create(vals)._create_payments()
+
+    @classmethod
+    def _order(cls, partner, amount=1000.0, company=None, user=None, product=None, confirm=False):
+        """A work order (sale order) of one untaxed line, made by ``user``; confirmed by
+        ``user`` when ``confirm``."""
+        company = cls._company(company)
+        order = cls.env["sale.order"].with_user(user or cls.env.user).with_company(company).create({
+            "partner_id": partner.id, "company_id": company.id,
+            "order_line": [Command.create({
+                "product_id": (product or cls.service).id, "product_uom_qty": 1, "price_unit": amount,
+                "tax_id": [Command.clear()],
+            })],
+        })
+        if confirm:
+            order.action_confirm()
+        return order
+
+    @classmethod
+    def _run(cls, day, steps=None, companies=None, again=False):
+        """The daily run for ``day`` (``steps`` only, when given), as the scheduler runs
+        it. A step already done for that day is skipped, unless ``again``, which forgets
+        the runs done so far."""
+        if again:
+            cls.env["debt.daily.run.state"].sudo().search([]).unlink()
+        return cls.env["debt.daily.run"]._run(
+            companies=companies or cls._company(), today=fields.Date.to_date(day),
+            steps=list(steps) if steps else None,
+        )
+
+    @classmethod
+    def _step(cls, model, method, partners, day=None, company=None):
+        """One step of the daily run for ``partners`` on ``day`` (default today)."""
+        return getattr(cls.env[model], method)(
+            partners.commercial_partner_id, cls._company(company), fields.Date.to_date(day or fields.Date.today()))
+
+    @classmethod
+    def _case(cls, partner, company=None):
+        """The customer's latest collection case in the company, whatever its state."""
+        return cls.env["debt.collection.case"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", cls._company(company).id)],
+            order="id desc", limit=1,
+        )
+
+    @classmethod
+    def _open_case(cls, partner, company=None):
+        """The customer's open collection cases in the company (one at most)."""
+        return cls.env["debt.collection.case"].search([
+            ("partner_id", "=", partner.id), ("company_id", "=", cls._company(company).id),
+            ("state", "=", "open"),
+        ])
+
+    @classmethod
+    def _mails(cls, record):
+        """Mails to the debtor about ``record`` (not the notifications of its activities)."""
+        debtor = record.partner_id if record._name == "debt.collection.case" else record
+        return cls.env["mail.mail"].search(
+            [("model", "=", record._name), ("res_id", "=", record.id), ("recipient_ids", "in", debtor.ids)],
+            order="id",
+        )
+
+    @classmethod
+    def _activities(cls, record):
+        return cls.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)], order="id"
+        )
+
+
+class DebtTestCommon(DebtFixtures, AccountTestInvoicingCommon):
+    """``AccountTestInvoicingCommon`` with the addon's fixture helpers (``DebtFixtures``)."""

@@ -3,13 +3,13 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools.misc import format_date, formatLang
 
 from ..tools.debt_block import evaluate_block
+from .common import DebtTestCommon
 
 TODAY = date(2025, 3, 1)
 # A manager's refusal offers the override (RedirectWarning); others get a UserError.
@@ -59,7 +59,7 @@ def digits(text):
     return "".join(ch for ch in str(text) if ch.isdigit())
 
 
-class BlockCommon(AccountTestInvoicingCommon):
+class BlockCommon(DebtTestCommon):
     def assertAmountIn(self, amount, text):
         self.assertIn(digits(amount), digits(text), text)
 
@@ -74,10 +74,7 @@ class BlockCommon(AccountTestInvoicingCommon):
             "debt_block_repair": True,
             "account_use_credit_limit": True,
         })
-        cls.service = cls.env["product.product"].create({
-            "name": "Diagnostics", "type": "service", "list_price": 1000.0,
-            "invoice_policy": "order", "taxes_id": [Command.clear()],
-        })
+        cls.service = cls._service_product("Diagnostics")
         groups = ("base.group_user,sales_team.group_sale_salesman_all_leads,account.group_account_invoice,"
                   "stock.group_stock_user,base.group_partner_manager,")
         cls.advisor = new_test_user(
@@ -93,49 +90,10 @@ class BlockCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
         )
 
-    def _partner(self, name="Customer", limit=0.0, company=None, **policy):
-        partner = self.env["res.partner"].create({"name": name, "is_company": True})
-        if limit or policy:
-            # Policies are set by managers; the test user confirms as a plain user.
-            partner.with_company(company or self.company).sudo().write(dict(policy, credit_limit=limit))
-        return partner
-
-    def _invoice(self, partner, amount, due, invoice_date=None, company=None, post=True, term=None):
-        company = company or self.company
-        vals = {
-            "move_type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
-            "invoice_date": invoice_date or due - timedelta(days=10),
-            "invoice_line_ids": [Command.create({
-                "product_id": self.service.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        }
-        if term:
-            vals["invoice_payment_term_id"] = term.id
-        else:
-            vals["invoice_date_due"] = due
-        move = self.env["account.move"].with_company(company).create(vals)
-        if post:
-            move.action_post()
-        return move
-
-    def _pay(self, invoices, amount=None, pay_date=TODAY):
-        vals = {"payment_date": pay_date}
-        if amount is not None:
-            vals["amount"] = amount
-        return self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create(vals)._create_payments()
-
-    def _order(self, partner, amount, company=None):
-        company = company or self.company
-        return self.env["sale.order"].with_company(company).create({
-            "partner_id": partner.id, "company_id": company.id,
-            "order_line": [Command.create({
-                "product_id": self.service.id, "product_uom_qty": 1, "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
-        })
+    @classmethod
+    def _partner(cls, name, limit=0.0, company=None, **policy):
+        """A customer with a credit limit and policy set by a manager."""
+        return cls._customer(name, company=company, policy=dict(policy, credit_limit=limit) if limit or policy else None)
 
 
 @tagged("post_install", "-at_install")
@@ -177,7 +135,7 @@ class TestServiceBlock(BlockCommon):
         self.assertTrue(partner.debt_blocked, "the flag is set when the invoice is posted")
         self.assertIn(partner, self.env["res.partner"].search([("debt_blocked", "=", True)]))
 
-        payment = self._pay(invoice)
+        payment = self._pay(invoice, on=TODAY)
         self.assertFalse(partner.debt_blocked, "paying refreshes the flag at once")
         self.assertNotIn(partner, self.env["res.partner"].search([("debt_blocked", "=", True)]))
         order.action_confirm()
@@ -464,7 +422,7 @@ class TestBlockScale(BlockCommon):
         a, b = self._partner("Plans A"), self._partner("Plans B")
         driver = self.env["res.partner"].create({"name": "B's driver", "parent_id": b.id})
         self._invoice(a, 1000.0, TODAY - timedelta(days=40))
-        self._pay(self._invoice(a, 500.0, TODAY + timedelta(days=5)), 200.0)
+        self._pay(self._invoice(a, 500.0, TODAY + timedelta(days=5)), 200.0, on=TODAY)
         self._invoice(driver, 300.0, TODAY - timedelta(days=3))
         self._invoice(b, 700.0, TODAY - timedelta(days=10)).sudo().debt_disputed = True
         refund = self.env["account.move"].create({

@@ -3,17 +3,16 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import render_pdf_text
+from .common import DebtTestCommon, render_pdf_text
 
 CLAIM_DAY = date(2025, 8, 15)
 
 
 @tagged("post_install", "-at_install")
-class TestClaimLetter(AccountTestInvoicingCommon):
+class TestClaimLetter(DebtTestCommon):
     @classmethod
     def setup_independent_company(cls, **kwargs):
         rub = cls.env.ref("base.RUB")
@@ -78,10 +77,7 @@ class TestClaimLetter(AccountTestInvoicingCommon):
             "debt_customer_id": cls.firm.id, "debt_owner_id": cls.firm.id,
             "company_id": cls.company.id,
         })
-        cls.service = cls.env["product.product"].create({
-            "name": "Ремонтные работы", "type": "service", "invoice_policy": "order",
-            "taxes_id": [Command.clear()],
-        })
+        cls.service = cls._service_product("Ремонтные работы", list_price=1.0)
         # Individual: art. 395 interest. One invoice from a work order, one partly paid.
         cls.order = cls.env["sale.order"].create({
             "partner_id": cls.person.id, "debt_vehicle_id": cls.car.id,
@@ -96,13 +92,13 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         cls.inv_a = cls.order._create_invoices()
         cls.inv_a.write({"invoice_date": date(2025, 6, 20), "invoice_date_due": date(2025, 6, 30)})
         cls.inv_a.action_post()
-        cls.inv_b = cls._invoice(cls.person, 25500.0, date(2025, 7, 10), date(2025, 7, 20), cls.car)
-        cls._pay(cls.inv_b, 5500.0, date(2025, 7, 25))
+        cls.inv_b = cls._invoice(cls.person, 25500.0, date(2025, 7, 20), invoice_date=date(2025, 7, 10), debt_vehicle_id=cls.car.id)
+        cls._pay(cls.inv_b, 5500.0, on=date(2025, 7, 25))
         # Company: contractual penalty 0.1 % per day.
-        cls.inv_c = cls._invoice(cls.firm, 150000.0, date(2025, 7, 5), date(2025, 7, 15), cls.truck)
-        cls.inv_d = cls._invoice(cls.firm, 48300.50, date(2025, 7, 22), date(2025, 8, 1), cls.truck)
+        cls.inv_c = cls._invoice(cls.firm, 150000.0, date(2025, 7, 15), invoice_date=date(2025, 7, 5), debt_vehicle_id=cls.truck.id)
+        cls.inv_d = cls._invoice(cls.firm, 48300.50, date(2025, 8, 1), invoice_date=date(2025, 7, 22), debt_vehicle_id=cls.truck.id)
         # Not yet due on the claim day: not claimed.
-        cls.inv_e = cls._invoice(cls.firm, 7000.0, date(2025, 8, 10), date(2025, 8, 20), cls.truck)
+        cls.inv_e = cls._invoice(cls.firm, 7000.0, date(2025, 8, 20), invoice_date=date(2025, 8, 10), debt_vehicle_id=cls.truck.id)
         Case = cls.env["debt.collection.case"].with_context(debt_no_entry_actions=True)
         cls.case_person = Case.create({"partner_id": cls.person.id, "company_id": cls.company.id})
         cls.case_firm = Case.create({"partner_id": cls.firm.id, "company_id": cls.company.id})
@@ -114,25 +110,6 @@ class TestClaimLetter(AccountTestInvoicingCommon):
             cls.env, login="claim_viewer", company_id=cls.company.id,
             groups="base.group_user,auto_service_debt.group_debt_user",
         )
-
-    @classmethod
-    def _invoice(cls, partner, amount, inv_date, due, vehicle):
-        move = cls.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "company_id": cls.company.id,
-            "invoice_date": inv_date, "invoice_date_due": due, "debt_vehicle_id": vehicle.id,
-            "invoice_line_ids": [Command.create({
-                "product_id": cls.service.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
-
-    @classmethod
-    def _pay(cls, move, amount, pay_date):
-        cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids
-        ).create({"amount": amount, "payment_date": pay_date}).action_create_payments()
 
     def _render(self, claim):
         return render_pdf_text(self.env, "auto_service_debt.action_report_claim_letter", claim.ids)
@@ -279,7 +256,7 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         self.assertFalse(self.case_person.claim_number)
         # A customer whose invoices are all paid or not yet due gets no number.
         other = self.env["res.partner"].create({"name": "Сидоров", "lang": "ru_RU"})
-        self._invoice(other, 1000.0, date(2025, 8, 10), date(2025, 8, 30), self.car)
+        self._invoice(other, 1000.0, date(2025, 8, 30), invoice_date=date(2025, 8, 10), debt_vehicle_id=self.car.id)
         case = self.env["debt.collection.case"].with_context(debt_no_entry_actions=True).create(
             {"partner_id": other.id, "company_id": self.company.id}
         )
@@ -316,7 +293,7 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         self.assertEqual(self.person.debt_claim_count, 1)
         # Without a case: the same overdue items reprint the same claim, new ones a new claim.
         other = self.env["res.partner"].create({"name": "Сидоров Олег", "lang": "ru_RU"})
-        self._invoice(other, 3000.0, date(2025, 7, 1), date(2025, 7, 10), self.car)
+        self._invoice(other, 3000.0, date(2025, 7, 10), invoice_date=date(2025, 7, 1), debt_vehicle_id=self.car.id)
         first = self.env["debt.claim"].browse(
             other.with_user(self.collector).action_debt_print_claim()["context"]["active_ids"]
         )
@@ -326,7 +303,7 @@ class TestClaimLetter(AccountTestInvoicingCommon):
         self.assertEqual(first, again)
         self.assertFalse(first.case_id)
         self.assertEqual(first.total_amount, 3000.00 + first.penalty_amount)
-        self._invoice(other, 1500.0, date(2025, 7, 20), date(2025, 7, 30), self.car)
+        self._invoice(other, 1500.0, date(2025, 7, 30), invoice_date=date(2025, 7, 20), debt_vehicle_id=self.car.id)
         newer = self.env["debt.claim"].browse(
             other.with_user(self.collector).action_debt_print_claim()["context"]["active_ids"]
         )

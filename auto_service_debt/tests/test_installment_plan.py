@@ -4,12 +4,11 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_date, formatLang
 
-from .common import render_pdf_text
+from .common import DebtTestCommon, render_pdf_text
 
 TODAY = date(2025, 1, 20)
 JAN31 = date(2025, 1, 31)
@@ -23,7 +22,7 @@ def plain(text):
     return re.sub(r"[ \u00a0\u202f]+", " ", text)
 
 
-class PlanCommon(AccountTestInvoicingCommon):
+class PlanCommon(DebtTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -35,10 +34,7 @@ class PlanCommon(AccountTestInvoicingCommon):
             "debt_plan_grace_days": 5,
         })
         cls.currency = cls.company.currency_id
-        cls.service = cls.env["product.product"].create({
-            "name": "Engine repair", "type": "service", "list_price": 1000.0,
-            "invoice_policy": "order", "taxes_id": [Command.clear()],
-        })
+        cls.service = cls._service_product("Engine repair")
         groups = "base.group_user,sales_team.group_sale_salesman_all_leads,account.group_account_invoice,"
         common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
         cls.viewer = new_test_user(
@@ -49,25 +45,7 @@ class PlanCommon(AccountTestInvoicingCommon):
             cls.env, "plan_manager", groups=groups + "auto_service_debt.group_debt_manager", **common)
         # The test user of the accounting fixtures works the plans as a debt manager.
         cls.env.user.groups_id |= cls.env.ref("auto_service_debt.group_debt_manager")
-        cls.customer = cls.env["res.partner"].create({
-            "name": "Garage Customer LLC", "is_company": True, "lang": "en_US",
-        })
-
-    def _invoice(self, partner, amount, due, post=True, currency=None):
-        vals = {
-            "move_type": "out_invoice", "partner_id": partner.id, "company_id": self.company.id,
-            "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({
-                "product_id": self.service.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        }
-        if currency:
-            vals["currency_id"] = currency.id
-        move = self.env["account.move"].create(vals)
-        if post:
-            move.action_post()
-        return move
+        cls.customer = cls._customer("Garage Customer LLC", lang="en_US")
 
     def _three_invoices(self, partner=None):
         partner = partner or self.customer
@@ -77,13 +55,6 @@ class PlanCommon(AccountTestInvoicingCommon):
             | self._invoice(partner, 25000.00, date(2025, 1, 5))
         )
 
-    def _pay(self, invoices, amount, pay_date=None):
-        return self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create({
-            "payment_date": pay_date or TODAY, "amount": amount, "group_payment": True,
-        })._create_payments()
-
     def _wizard(self, invoices, user=None, **vals):
         Wizard = self.env["debt.installment.plan.wizard"].with_user(user or self.collector)
         wizard = Wizard.with_context(active_model="account.move", active_ids=invoices.ids).create(
@@ -91,15 +62,6 @@ class PlanCommon(AccountTestInvoicingCommon):
         )
         action = wizard.action_create_plan()
         return self.env["debt.installment.plan"].browse(action["res_id"])
-
-    def _order(self, partner, amount):
-        return self.env["sale.order"].create({
-            "partner_id": partner.id, "company_id": self.company.id,
-            "order_line": [Command.create({
-                "product_id": self.service.id, "product_uom_qty": 1, "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
-        })
 
     def _counts(self):
         return (
@@ -180,7 +142,7 @@ class TestInstallmentAllocation(PlanCommon):
         self.assertEqual(plan.confirmed_residual, 100000.00)
         down, first, second = plan.line_ids.sorted("due_date")[:3]
 
-        self._pay(invoices[0], 12000.00)
+        self._pay(invoices[0], 12000.00, on=TODAY)
         self.assertEqual(plan.amount_paid, 12000.00)
         self.assertEqual((down.paid_amount, down.left_amount, down.state), (10000.00, 0.0, "paid"))
         self.assertEqual((first.paid_amount, first.left_amount, first.state), (2000.00, 13000.00, "partial"))
@@ -188,18 +150,18 @@ class TestInstallmentAllocation(PlanCommon):
         self.assertEqual(plan.amount_left, 88000.00)
 
         # Unreconciling a payment takes it back off the schedule.
-        payment = self._pay(invoices[1], 13000.00)
+        payment = self._pay(invoices[1], 13000.00, on=TODAY)
         self.assertEqual((first.left_amount, first.state), (0.0, "paid"))
         payment.move_id.line_ids.remove_move_reconcile()
         self.assertEqual((first.paid_amount, first.state), (2000.00, "partial"))
 
-        self._pay(invoices[0], 28000.00)
-        self._pay(invoices[1], 35000.00)
+        self._pay(invoices[0], 28000.00, on=TODAY)
+        self._pay(invoices[1], 35000.00, on=TODAY)
         self.assertEqual(plan.state, "active")
-        self._pay(invoices[2], 24999.99)
+        self._pay(invoices[2], 24999.99, on=TODAY)
         self.assertEqual(plan.state, "active")
         self.assertEqual(plan.line_ids.sorted("due_date")[-1].left_amount, 0.01)
-        self._pay(invoices[2], 0.01)
+        self._pay(invoices[2], 0.01, on=TODAY)
         self.assertEqual(plan.state, "done")
         self.assertEqual(set(plan.line_ids.mapped("state")), {"paid"})
         self.assertFalse(any(invoices.mapped("debt_in_plan")))
@@ -281,8 +243,8 @@ class TestInstallmentEnforcement(PlanCommon):
             invoices = self._three_invoices()
             plan = self._wizard(invoices, installment_count=2)
             plan.with_user(self.manager).action_confirm()
-            self._pay(invoices[0], 40000.00)
-            self._pay(invoices[1], 10000.00)
+            self._pay(invoices[0], 40000.00, on=TODAY)
+            self._pay(invoices[1], 10000.00, on=TODAY)
         with freeze_time(date(2025, 2, 20)):
             self.env["debt.daily.run"]._run(companies=self.company, today=date(2025, 2, 20))
             self.assertEqual(plan.state, "active")
@@ -323,7 +285,7 @@ class TestInstallmentValidation(PlanCommon):
         self.assertEqual(first.state, "cancelled")
         # paid
         paid = self._invoice(self.customer, 500.00, date(2024, 12, 1))
-        self._pay(paid, 500.00)
+        self._pay(paid, 500.00, on=TODAY)
         msg = self._refused(ValidationError, "is already paid", self._wizard, paid | invoices[2])
         self.assertIn(paid.name, msg)
         # draft
@@ -393,7 +355,7 @@ class TestInstallmentValidation(PlanCommon):
     def test_payment_before_confirmation_requires_recompute(self):
         invoices = self._three_invoices()
         plan = self._wizard(invoices)
-        self._pay(invoices[0], 1000.00)
+        self._pay(invoices[0], 1000.00, on=TODAY)
         with self.assertRaises(UserError) as err:
             plan.with_user(self.manager).action_confirm()
         self.assertIn("recompute the schedule", str(err.exception))

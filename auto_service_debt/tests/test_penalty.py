@@ -6,22 +6,24 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_amount
+
+from .common import DebtTestCommon
 
 D = date.fromisoformat
 
 
 @tagged("post_install", "-at_install")
-class TestPenalty(AccountTestInvoicingCommon):
+class TestPenalty(DebtTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # The accountant of the common test set-up also manages debt here.
         cls.env.user.groups_id += cls.env.ref("auto_service_debt.group_debt_manager")
         cls.company = cls.company_data["company"]
+        cls.service = cls.product_a  # the product of the invoices' lines
         cls.company.debt_key_rate_known_until = D("2026-10-25")
         cls.key_rate = cls.env.ref("auto_service_debt.debt_penalty_policy_key_rate")
         cls.company.debt_penalty_policy_id = cls.key_rate
@@ -49,32 +51,11 @@ class TestPenalty(AccountTestInvoicingCommon):
         })
 
     # ------------------------------------------------------------------ helpers
-    def _invoice(self, partner, amount, invoice_date, due_date=None, payment_term=None):
-        vals = {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": invoice_date,
-            "invoice_line_ids": [Command.create({
-                "product_id": self.product_a.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        }
-        if payment_term:
-            vals["invoice_payment_term_id"] = payment_term.id
-        else:
-            vals["invoice_date_due"] = due_date
-        invoice = self.env["account.move"].create(vals)
-        invoice.action_post()
-        return invoice
-
-    def _pay(self, invoice, amount, pay_date):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": amount, "payment_date": pay_date})._create_payments()
-
     def _run(self, day):
+        """The penalty step of the daily run on ``day``, on that day."""
+        today = D(day)  # a real date, not freezegun's FakeDate (the fingerprint differs)
         with freeze_time(day):
-            return self.env["debt.daily.run"]._run(companies=self.company, today=D(day), steps=["penalties"])
+            return super()._run(today, steps=["penalties"])
 
     def _penalties(self, invoice):
         return self.env["debt.penalty"].search([("move_id", "=", invoice.id)], order="date_maturity")
@@ -88,7 +69,7 @@ class TestPenalty(AccountTestInvoicingCommon):
     # ------------------------------------------------------------------ tests
     def test_daily_run_partly_paid_twice_and_idempotent(self):
         """Worked example D through the whole stack: invoice, two payments, daily run."""
-        invoice = self._invoice(self.customer, 250000.0, "2025-03-01", "2025-03-10")
+        invoice = self._invoice(self.customer, 250000.0, "2025-03-10", invoice_date="2025-03-01")
         self._pay(invoice, 100000.0, "2025-05-20")
         self._pay(invoice, 50000.0, "2025-08-01")
         self._run("2025-10-31")
@@ -128,7 +109,7 @@ class TestPenalty(AccountTestInvoicingCommon):
     def test_unchanged_inputs_are_not_recomputed(self):
         """The stored fingerprint skips lines whose inputs did not change, and every
         input that can change a result makes the line computed again."""
-        invoice = self._invoice(self.customer, 100000.0, "2026-01-01", "2026-01-10")
+        invoice = self._invoice(self.customer, 100000.0, "2026-01-10", invoice_date="2026-01-01")
         self.company.debt_key_rate_known_until = D("2026-03-31")
         self._run("2026-03-01")
         penalty = self._penalties(invoice)
@@ -181,7 +162,7 @@ class TestPenalty(AccountTestInvoicingCommon):
                 Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
             ],
         })
-        invoice = self._invoice(self.signed, 20000.0, "2026-01-01", payment_term=term)
+        invoice = self._invoice(self.signed, 20000.0, invoice_date="2026-01-01", term=term)
         self._run("2026-02-10")
         penalties = self._penalties(invoice)
         self.assertEqual(penalties.mapped("date_maturity"), [D("2026-01-01"), D("2026-01-31")])
@@ -190,7 +171,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         self.assertEqual(self._rows(penalties[1]), [("2026-02-06", "2026-02-10", 5, 10000.0, 0.1, 50.0)])
 
     def test_grace_days_and_cap(self):
-        invoice = self._invoice(self.signed, 10000.0, "2026-03-01", "2026-03-01")
+        invoice = self._invoice(self.signed, 10000.0, "2026-03-01", invoice_date="2026-03-01")
         self._run("2026-03-06")
         self.assertFalse(self._penalties(invoice), "5 free days: nothing yet")
         self._run("2026-03-07")
@@ -219,7 +200,7 @@ class TestPenalty(AccountTestInvoicingCommon):
             policy.write({"kind": "contract", "daily_percent": 0.1})
 
     def test_invoice_then_ten_more_days(self):
-        invoice = self._invoice(self.signed, 10000.0, "2026-01-01", "2026-01-10")
+        invoice = self._invoice(self.signed, 10000.0, "2026-01-10", invoice_date="2026-01-01")
         self._run("2026-01-30")  # 20 days late, 15 counted: 150.00
         penalty = self._penalties(invoice)
         self.assertEqual(penalty.amount_open, 150.0)
@@ -252,7 +233,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         self.assertEqual((penalty.settled_to, penalty.amount_open), (False, 1000.0))
 
     def test_past_known_date_is_provisional_and_asks_managers(self):
-        invoice = self._invoice(self.customer, 100000.0, "2026-09-20", "2026-10-20")
+        invoice = self._invoice(self.customer, 100000.0, "2026-10-20", invoice_date="2026-09-20")
         self._run("2026-11-10")
         penalty = self._penalties(invoice)
         self.assertTrue(penalty.provisional)
@@ -288,7 +269,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         self.assertEqual(live[penalty.move_line_id.id]["periods"][-1]["days"], 36)
 
     def test_collector_prepares_manager_confirms_and_waives(self):
-        invoice = self._invoice(self.signed, 10000.0, "2026-01-01", "2026-01-10")
+        invoice = self._invoice(self.signed, 10000.0, "2026-01-10", invoice_date="2026-01-01")
         self._run("2026-01-30")
         penalty = self._penalties(invoice)
         with freeze_time("2026-01-30"):
@@ -341,7 +322,7 @@ class TestPenalty(AccountTestInvoicingCommon):
         self.assertEqual(penalty.amount_open, 20.0)
 
     def test_paid_late_keeps_penalty_until_settled(self):
-        invoice = self._invoice(self.customer, 100000.0, "2025-03-01", "2025-03-10")
+        invoice = self._invoice(self.customer, 100000.0, "2025-03-10", invoice_date="2025-03-01")
         self._run("2025-04-01")
         self._pay(invoice, 100000.0, "2025-05-20")
         self._run("2025-10-31")
@@ -361,7 +342,7 @@ class TestPenalty(AccountTestInvoicingCommon):
     def test_no_policy_no_penalty(self):
         none = self.env.ref("auto_service_debt.debt_penalty_policy_none")
         self.customer.debt_penalty_policy_id = none
-        invoice = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-10")
+        invoice = self._invoice(self.customer, 1000.0, "2026-01-10", invoice_date="2026-01-01")
         self._run("2026-03-01")
         self.assertFalse(self._penalties(invoice))
         self.assertEqual(self.env["account.move.line"]._debt_penalty_breakdown(
@@ -383,11 +364,11 @@ class TestPenalty(AccountTestInvoicingCommon):
         few = self.env["res.partner"].create({"name": "Few invoices"})
         many = self.env["res.partner"].create({"name": "Many invoices"})
         for _i in range(2):
-            self._pay(self._invoice(few, 1000.0, "2026-01-01", "2026-01-10"), 100.0, "2026-01-20")
+            self._pay(self._invoice(few, 1000.0, "2026-01-10", invoice_date="2026-01-01"), 100.0, "2026-01-20")
         for _i in range(8):
-            self._pay(self._invoice(many, 1000.0, "2026-01-01", "2026-01-10"), 100.0, "2026-01-20")
+            self._pay(self._invoice(many, 1000.0, "2026-01-10", invoice_date="2026-01-01"), 100.0, "2026-01-20")
         warm = self.env["res.partner"].create({"name": "Warm-up"})
-        self._invoice(warm, 1000.0, "2026-01-01", "2026-01-10")
+        self._invoice(warm, 1000.0, "2026-01-10", invoice_date="2026-01-01")
         Penalty = self.env["debt.penalty"]
         Penalty._debt_daily_accrue(warm, self.company, D("2026-02-01"))  # fills the caches
         counts = []

@@ -9,11 +9,10 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import shop_user
+from .common import DebtTestCommon, shop_user
 
 TODAY = date(2026, 12, 1)
 # How a refusal reaches the user: an error dialog (AccessError and ValidationError are
@@ -21,7 +20,7 @@ TODAY = date(2026, 12, 1)
 REFUSED = (UserError, RedirectWarning)
 
 
-class RolesCommon(AccountTestInvoicingCommon):
+class RolesCommon(DebtTestCommon):
     @contextlib.contextmanager
     def assertRefused(self, msg=None):  # noqa: N802 (unittest's style)
         """The block refuses with one of ``REFUSED``; what it began is rolled back, as
@@ -62,48 +61,12 @@ class RolesCommon(AccountTestInvoicingCommon):
             "viewer": cls.users["advisor"], "collector": cls.users["bookkeeper"],
             "manager": cls.users["owner"],
         }
-        cls.service = cls.env["product.product"].create({
-            "name": "Замена тормозных колодок", "type": "service", "list_price": 5000.0,
-            "invoice_policy": "order", "taxes_id": [Command.clear()],
-        })
+        cls.service = cls._service_product("Замена тормозных колодок", list_price=5000.0)
 
-    @classmethod
-    def _customer(cls, name, **vals):
-        return cls.env["res.partner"].create(dict({"name": name, "is_company": True}, **vals))
-
-    @classmethod
-    def _invoice(cls, partner, amount, days_late, invoice_date=None):
-        due = TODAY - timedelta(days=days_late)
-        move = cls.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id,
-            "invoice_date": invoice_date or due - timedelta(days=10), "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({
-                "product_id": cls.service.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
-
-    def _order(self, partner, amount=5000.0, user=None):
-        return self.env["sale.order"].with_user(user or self.env.user).create({
-            "partner_id": partner.id,
-            "order_line": [Command.create({
-                "product_id": self.service.id, "product_uom_qty": 1, "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
-        })
-
-    def _step(self, model, method, partners):
-        """One step of the daily run for ``partners`` (the run itself does each step once
-        a day; the tests make customers all along the day)."""
-        getattr(self.env[model], method)(partners.commercial_partner_id, self.company, TODAY)
-
-    def _case(self, partner):
+    def _collected_case(self, partner):
+        """The case that the collection step of the daily run opens for an overdue customer."""
         self._step("debt.collection.case", "_debt_daily_collect", partner)
-        case = self.env["debt.collection.case"].search(
-            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id), ("state", "=", "open")]
-        )
+        case = self._open_case(partner)
         self.assertEqual(len(case), 1, "the daily run opens the case of an overdue customer")
         return case
 
@@ -117,7 +80,7 @@ class TestDailyWork(RolesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.debtor = cls._customer("ООО «Должник»")
-        cls.invoice = cls._invoice(cls.debtor, 10000.0, 60)
+        cls.invoice = cls._invoice(cls.debtor, 10000.0, TODAY - timedelta(days=60))
 
     def test_salesperson_without_invoicing_opens_orders(self):
         """Item 1: Sales rights only, with or without a Debt group, read a whole order
@@ -125,12 +88,12 @@ class TestDailyWork(RolesCommon):
         plain = new_test_user(self.env, "plain_seller", groups="base.group_user,sales_team.group_sale_salesman",
                               email=False)
         for user in (plain, self.users["advisor"]):
-            order = self._order(self.debtor, user=user)
+            order = self._order(self.debtor, 5000.0, user=user)
             values = order.with_user(user).read()[0]
             self.assertEqual(values["partner_id"][0], self.debtor.id)
             self.assertNotIn("debt_payment_ids", values)
             self.assertEqual(order.with_user(user).state, "draft")
-        banner = self._order(self.debtor, user=self.users["advisor"]).with_user(self.users["advisor"])
+        banner = self._order(self.debtor, 5000.0, user=self.users["advisor"]).with_user(self.users["advisor"])
         self.assertEqual(banner.debt_block_state, "blocked")
         self.assertEqual(banner.debt_overdue, 10000.0)
 
@@ -164,7 +127,7 @@ class TestDailyWork(RolesCommon):
         e-mail address."""
         bookkeeper = self.users["bookkeeper"]
         self.assertFalse(bookkeeper.email)
-        case = self._case(self.debtor).with_user(bookkeeper)
+        case = self._collected_case(self.debtor).with_user(bookkeeper)
         ctx = {"active_model": "debt.collection.case", "active_id": case.id}
         self.env["debt.log.contact.wizard"].with_user(bookkeeper).with_context(ctx).create({
             "channel": "call", "result": "reached", "note": "Обещал перезвонить",
@@ -189,7 +152,7 @@ class TestDailyWork(RolesCommon):
         """Item 12: the manager's blocked confirmation is a RedirectWarning logged like a
         user error; the override works for an owner without an e-mail address."""
         owner = self.users["owner"]
-        order = self._order(self.debtor, user=owner).with_user(owner)
+        order = self._order(self.debtor, 5000.0, user=owner).with_user(owner)
         with self.assertRaises(RedirectWarning) as caught:
             order.action_confirm()
         self.assertEqual(caught.exception.loglevel, logging.WARNING)
@@ -229,7 +192,7 @@ class TestAccessMatrix(RolesCommon):
 
     def test_override_and_confirmation(self):
         debtor = self._customer("ООО «Блок»")
-        self._invoice(debtor, 20000.0, 45)
+        self._invoice(debtor, 20000.0, TODAY - timedelta(days=45))
 
         def by_wizard(user, order):
             self.env["debt.block.override.wizard"].with_user(user).with_context(
@@ -237,7 +200,7 @@ class TestAccessMatrix(RolesCommon):
             ).create({"reason": "Согласовано владельцем"}).action_override()
 
         def prepare():
-            return self._order(debtor)
+            return self._order(debtor, 5000.0)
 
         self._check("override", {"manager"}, by_wizard, lambda o: o.state, "sale", prepare)
         # The confirmed state written directly meets the block, for everyone.
@@ -246,7 +209,7 @@ class TestAccessMatrix(RolesCommon):
         overrides = self.env["debt.block.override"].search([("partner_id", "=", debtor.id)])
         self.assertEqual(len(overrides), 1)
         self.assertEqual(overrides.user_id, self.by_group["manager"])
-        forged = self._order(debtor)
+        forged = self._order(debtor, 5000.0)
         for group in ("viewer", "collector"):
             with self.subTest(forged=group), self.assertRefused():
                 self.env["debt.block.override"].with_user(self.by_group[group]).create({
@@ -257,7 +220,7 @@ class TestAccessMatrix(RolesCommon):
 
     def test_plans(self):
         debtor = self._customer("ООО «Рассрочка»")
-        invoice = self._invoice(debtor, 30000.0, 40)
+        invoice = self._invoice(debtor, 30000.0, TODAY - timedelta(days=40))
 
         def draft():
             self.env["debt.installment.plan"].search([
@@ -284,7 +247,7 @@ class TestAccessMatrix(RolesCommon):
 
     def test_penalties(self):
         debtor = self._customer("ООО «Пени»")
-        invoice = self._invoice(debtor, 100000.0, 90)
+        invoice = self._invoice(debtor, 100000.0, TODAY - timedelta(days=90))
         self._step("debt.penalty", "_debt_daily_accrue", debtor)
         penalty = self.env["debt.penalty"].search([("move_id", "=", invoice.id)])
         self.assertTrue(penalty.amount_open > 0)
@@ -319,8 +282,8 @@ class TestAccessMatrix(RolesCommon):
     def test_write_off(self):
         def prepare():
             debtor = self._customer(f"ООО «Списание {self.env['res.partner'].search_count([])}»")
-            self._invoice(debtor, 15000.0, 200)
-            return self._case(debtor)
+            self._invoice(debtor, 15000.0, TODAY - timedelta(days=200))
+            return self._collected_case(debtor)
 
         def by_wizard(user, case):
             self.env["debt.write.off.wizard"].with_user(user).with_context(
@@ -360,7 +323,7 @@ class TestAccessMatrix(RolesCommon):
 
     def test_vehicle_hold_release(self):
         debtor = self.env["res.partner"].create({"name": "Петров Пётр"})
-        invoice = self._invoice(debtor, 42000.0, 20)
+        invoice = self._invoice(debtor, 42000.0, TODAY - timedelta(days=20))
         brand = self.env["fleet.vehicle.model.brand"].create({"name": "Lada"})
         model = self.env["fleet.vehicle.model"].create({"name": "Vesta", "brand_id": brand.id})
 
@@ -405,8 +368,8 @@ class TestBadInput(RolesCommon):
 
     def test_write_off_reason_only_spaces(self):
         debtor = self._customer("ООО «Пробелы»")
-        self._invoice(debtor, 9000.0, 120)
-        case = self._case(debtor)
+        self._invoice(debtor, 9000.0, TODAY - timedelta(days=120))
+        case = self._collected_case(debtor)
         moves = self.env["account.move"].search_count([])
         wizard = self.env["debt.write.off.wizard"].with_user(self.users["owner"]).with_context(
             active_model="debt.collection.case", active_id=case.id,
@@ -440,7 +403,7 @@ class TestBadInput(RolesCommon):
 
     def test_two_plans_in_one_transaction(self):
         customers = [self._customer(f"ООО «План {i}»") for i in range(3)]
-        invoices = [self._invoice(c, 12000.0, 35) for c in customers]
+        invoices = [self._invoice(c, 12000.0, TODAY - timedelta(days=35)) for c in customers]
         Plan = self.env["debt.installment.plan"].with_user(self.users["bookkeeper"])
         vals = [{
             "partner_id": c.id, "invoice_ids": [Command.set(i.ids)], "installment_count": 2,
@@ -468,9 +431,9 @@ class TestMergeCustomers(RolesCommon):
         kept = self._customer("ООО «Дубль»", email="dup@example.com")
         other = self._customer("ООО «Дубль» (старый)", email="dup@example.com")
         other.write({"debt_custom_terms": True, "debt_max_overdue_days": 10})
-        inv_kept = self._invoice(kept, 7000.0, 50)
-        inv_other = self._invoice(other, 3000.0, 100)
-        inv_plan = self._invoice(other, 6000.0, 40)
+        inv_kept = self._invoice(kept, 7000.0, TODAY - timedelta(days=50))
+        inv_other = self._invoice(other, 3000.0, TODAY - timedelta(days=100))
+        inv_plan = self._invoice(other, 6000.0, TODAY - timedelta(days=40))
         self._step("debt.partner.status", "_debt_daily_refresh", kept | other)
         self._step("debt.collection.case", "_debt_daily_collect", kept | other)
         cases = self.env["debt.collection.case"].search([("partner_id", "in", (kept | other).ids)])
@@ -525,10 +488,10 @@ class TestAdvisorScreens(RolesCommon):
         # a trusted customer's case at a blocking stage does not show as blocking
         trusted = self._customer("АО «Доверие»")
         trusted.debt_block_mode = "never"
-        self._invoice(trusted, 50000.0, 25)
-        case = self._case(trusted)
+        self._invoice(trusted, 50000.0, TODAY - timedelta(days=25))
+        case = self._collected_case(trusted)
         self.assertTrue(case.block_service, "the final notice stage blocks")
         self.assertFalse(case.blocks_customer)
         blocked = self._customer("ООО «Недоверие»")
-        self._invoice(blocked, 50000.0, 25)
-        self.assertTrue(self._case(blocked).blocks_customer)
+        self._invoice(blocked, 50000.0, TODAY - timedelta(days=25))
+        self.assertTrue(self._collected_case(blocked).blocks_customer)

@@ -1,9 +1,7 @@
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
 
@@ -15,6 +13,7 @@ from ..tools.score import (
     score_from_totals,
     totals_of,
 )
+from .common import DebtTestCommon
 
 D = date
 
@@ -56,27 +55,11 @@ class TestScoreTool(BaseCase):
 
 
 @tagged("post_install", "-at_install")
-class TestScoreDailyRun(AccountTestInvoicingCommon):
+class TestScoreDailyRun(DebtTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.groups_id |= cls.env.ref("auto_service_debt.group_debt_user")
-
-    def _invoice(self, partner, amount, due):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id,
-            "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({
-                "name": "Work", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
-
-    def _pay(self, move, amount, when):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids
-        ).create({"amount": amount, "payment_date": when}).action_create_payments()
 
     def test_daily_run_scores(self):
         good = self.env["res.partner"].create({"name": "Good Payer"})
@@ -85,7 +68,7 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
         self._pay(inv_good, 1000.0, D(2026, 3, 30))
         self._invoice(bad, 800.0, D(2026, 3, 22))
         with freeze_time("2026-06-30"):
-            self.env["debt.daily.run"]._run(companies=self.env.company, today=D(2026, 6, 30))
+            self._run(D(2026, 6, 30))
             (good | bad).invalidate_recordset()
             self.assertEqual((good.debt_score, good.debt_grade), (100, "A"))
             self.assertEqual((bad.debt_score, bad.debt_grade), (15, "D"))
@@ -96,7 +79,7 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
         # the customer pays; the next day's run lifts the score, one row per customer
         self._pay(bad.invoice_ids, 800.0, D(2026, 7, 1))
         with freeze_time("2026-07-01"):
-            self.env["debt.daily.run"]._run(companies=self.env.company, today=D(2026, 7, 1))
+            self._run(D(2026, 7, 1))
             bad.invalidate_recordset()
             # paid 101 days late: 100 - 40 - 30 = 30
             self.assertEqual((bad.debt_score, bad.debt_grade), (30, "D"))
@@ -116,17 +99,11 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
         self._pay(self._invoice(good, 1000.0, D(2026, 3, 31)), 1000.0, D(2026, 3, 30))
         self._pay(self._invoice(bad, 800.0, D(2026, 1, 10)), 800.0, D(2026, 5, 20))
         with freeze_time("2026-06-30"):
-            self.env["debt.daily.run"]._run(companies=self.env.company, today=D(2026, 6, 30))
+            self._run(D(2026, 6, 30))
             (good | bad).invalidate_recordset()
             self.assertEqual(good.debt_grade, "A")
             self.assertEqual(bad.debt_grade, "D")  # 130 days late: 100 - 40 - 30
-            orders = self.env["sale.order"].create([{
-                "partner_id": partner.id,
-                "order_line": [Command.create({
-                    "product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 500.0,
-                    "tax_id": [Command.clear()],
-                })],
-            } for partner in (good, bad)])
+            orders = [self._order(partner, 500.0, product=self.product_a) for partner in (good, bad)]
             orders[0].action_confirm()
             self.assertEqual(orders[0].state, "sale")
             with self.assertRaisesRegex(UserError, "Prepayment missing: 100"):
@@ -147,8 +124,7 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
         payer_invoice = self._invoice(payer, 700.0, D(2026, 5, 25))
         self._pay(self._invoice(falls_due, 300.0, D(2026, 4, 30)), 300.0, D(2026, 4, 30))
         self._invoice(falls_due, 400.0, D(2026, 6, 10))  # not due yet on 10 June
-        Run = self.env["debt.daily.run"]
-        Run._run(companies=company, today=D(2026, 6, 10), steps=["scores"])
+        self._run(D(2026, 6, 10), steps=["scores"])
         # As in production, yesterday's lines and run lie in the past.
         self.env.flush_all()
         self.env.cr.execute(
@@ -164,7 +140,7 @@ class TestScoreDailyRun(AccountTestInvoicingCommon):
         self.assertIn(late.id, candidates)  # open and overdue: a day later
         self.assertIn(payer.id, candidates)  # paid since
         self.assertIn(falls_due.id, candidates)  # an invoice fell due
-        Run._run(companies=company, today=D(2026, 6, 11), steps=["scores"])
+        self._run(D(2026, 6, 11), steps=["scores"])
         Score.invalidate_model()
         rows = {row.partner_id: row for row in Score.search([("company_id", "=", company.id)])}
         self.assertEqual(rows[late].overdue_days, 22)

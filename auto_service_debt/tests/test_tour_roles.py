@@ -12,17 +12,17 @@ staff (``common.shop_user``: not an administrator, no e-mail address, Russian in
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import shop_user
+from .common import DebtFixtures, shop_user
 
 DEBTOR = "ООО «Колесо»"
 PLAN_CUSTOMER = "ООО «Рассрочка-Авто»"
 
 
 @tagged("post_install", "-at_install", "asd_tour")
-class TestRolesTour(HttpCase):
+class TestRolesTour(DebtFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,41 +39,21 @@ class TestRolesTour(HttpCase):
             "account_use_credit_limit": True,
             "debt_bad_debt_account_id": cls.expense.id,
         })
-        cls.debtor = env["res.partner"].create({
-            "name": DEBTOR, "is_company": True, "lang": "ru_RU", "email": "buh@koleso.example",
-            "phone": "+7 495 000-00-00", "tz": "Europe/Moscow",
-        })
-        cls.debtor.with_company(company).credit_limit = 1000.0
-        cls.service = env["product.product"].create({
-            "name": "Замена тормозных колодок", "type": "service", "list_price": 4500.0,
-            "invoice_policy": "order", "taxes_id": [Command.clear()],
-        })
+        cls.debtor = cls._customer(
+            DEBTOR, "buh@koleso.example", tz="Europe/Moscow", lang="ru_RU", phone="+7 495 000-00-00",
+            policy={"credit_limit": 1000.0},
+        )
+        cls.service = cls._service_product("Замена тормозных колодок", list_price=4500.0)
         cls.invoice = cls._invoice(cls.debtor, 12000.0, today - timedelta(days=100))
         # The collection step of the daily run for this customer: it opens the case.
-        env["debt.collection.case"]._debt_daily_collect(cls.debtor, company, today)
-        cls.case = env["debt.collection.case"].search([
-            ("partner_id", "=", cls.debtor.id), ("company_id", "=", company.id), ("state", "=", "open"),
-        ])
+        cls._step("debt.collection.case", "_debt_daily_collect", cls.debtor, today)
+        cls.case = cls._open_case(cls.debtor)
         assert len(cls.case) == 1, "the daily run opened no case for the debtor"
         # The payment-discipline score of the daily run: the banner shows the grade.
-        env["debt.partner.score"]._debt_daily_score(cls.debtor, company, today)
+        cls._step("debt.partner.score", "_debt_daily_score", cls.debtor, today)
         cls.debtor.invalidate_recordset()
         cls.grade = cls.debtor.with_company(company).debt_grade
         assert cls.grade, "the debtor got no payment-discipline grade"
-
-    @classmethod
-    def _invoice(cls, partner, amount, due):
-        move = cls.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "company_id": cls.company.id,
-            "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
-            "invoice_payment_term_id": False,
-            "invoice_line_ids": [Command.create({
-                "product_id": cls.service.id, "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
 
     def _tour(self, url, tour, user, **ids):
         """Run ``tour`` as ``user``; ``ids`` (record and action ids the tour needs for its
@@ -150,16 +130,8 @@ class TestRolesTour(HttpCase):
     def test_owner_tour(self):
         owner = shop_user(self.env, "owner")
         self.assertFalse(owner.has_group("base.group_system"))
-        order = self.env["sale.order"].create({
-            "partner_id": self.debtor.id,
-            "order_line": [Command.create({
-                "product_id": self.service.id, "product_uom_qty": 1, "price_unit": 4500.0,
-                "tax_id": [Command.clear()],
-            })],
-        })
-        plan_customer = self.env["res.partner"].create({
-            "name": PLAN_CUSTOMER, "is_company": True, "lang": "ru_RU",
-        })
+        order = self._order(self.debtor, 4500.0)
+        plan_customer = self._customer(PLAN_CUSTOMER, lang="ru_RU")
         plan_invoice = self._invoice(plan_customer, 30000.0, self.today - timedelta(days=20))
         action = self.env["debt.installment.plan.wizard"].with_context(
             active_model="account.move", active_ids=plan_invoice.ids,
