@@ -416,6 +416,54 @@ class TestBlockScale(BlockCommon):
         # required).
         self.assertLessEqual(big_count, 7)
 
+    def _queries(self, func):
+        """The number of queries of ``func()`` on a warm cache (run once before)."""
+        func()
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_query_counts_as_documented(self):
+        """README: the position of any number of customers is one SQL statement, and so
+        is the evaluation of a daily-run batch (position, policy and other features'
+        facts together); the check at confirmation is one statement on a warm cache; the
+        queries of a batch of the flags and scores steps do not grow with its customers."""
+        Partner, Position = self.env["res.partner"], self.env["debt.position"]
+        few = Partner.concat(*(self._partner(f"Few {i}") for i in range(2)))
+        many = Partner.concat(*(self._partner(f"Many {i}") for i in range(60)))  # > 50: batch plan
+        line = Command.create({
+            "product_id": self.service.id, "quantity": 1, "price_unit": 100.0, "tax_ids": [Command.clear()],
+        })
+        self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": partner.id, "company_id": self.company.id,
+            "invoice_date": TODAY - timedelta(days=13), "invoice_date_due": TODAY - timedelta(days=3),
+            "invoice_line_ids": [line],
+        } for partner in few | many]).action_post()
+        for partners in (few, many):
+            Position._get_positions(partners, self.company, TODAY)
+            with self.assertQueryCount(1):
+                positions = Position._get_positions(partners, self.company, TODAY)
+            self.assertEqual({pid: pos["receivable"] for pid, pos in positions.items()},
+                             dict.fromkeys(partners.ids, 100.0))
+            entries = [(partner, 0.0, None) for partner in partners]
+            Partner._debt_evaluate(self.company, entries, TODAY, commercial=True)
+            with self.assertQueryCount(1):
+                evaluations = Partner._debt_evaluate(self.company, entries, TODAY, commercial=True)
+            self.assertEqual([ev["position"]["overdue_amount"] for ev in evaluations], [100.0] * len(partners))
+            self.assertEqual([ev["reasons"] for ev in evaluations], [[]] * len(partners))
+        order = self._order(few[0], 50.0)
+        order._debt_check_block()
+        with self.assertQueryCount(1):
+            order._debt_check_block()
+        for model, method in (("debt.partner.status", "_debt_daily_refresh"),
+                              ("debt.partner.score", "_debt_daily_score")):
+            few_count = self._queries(lambda: self._step(model, method, few, TODAY))  # noqa: B023
+            self._step(model, method, many, TODAY)  # the first run writes the batch's rows
+            with self.assertQueryCount(few_count):
+                self._step(model, method, many, TODAY)
+
     def test_position_plans_agree(self):
         """A customer's position is the same through the lateral plan (a few customers),
         the batch plan (the daily run) and the collection's sums of its lines."""
