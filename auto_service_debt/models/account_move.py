@@ -47,24 +47,30 @@ class AccountMove(models.Model):
             items[move] = (move.partner_id, move.company_id, 0.0, None)
         return items
 
-    def _debt_refresh_block_flags(self):
-        """Refresh the stored block flags of the customers of these invoices."""
-        self.env["debt.partner.status"]._debt_refresh_lines(self.line_ids)
+    def _debt_mark_customers(self):
+        """The event of an invoice: the debt state of its customers may have changed."""
+        self.env["debt.partner.status"]._debt_mark_lines(self.line_ids)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._debt_refresh_block_flags()
+        posted._debt_mark_customers()
         return posted
 
     def button_cancel(self):
         res = super().button_cancel()
-        self._debt_refresh_block_flags()
+        self._debt_mark_customers()
         self._debt_penalty_release()
         return res
 
     def button_draft(self):
-        res = super().button_draft()
-        self._debt_refresh_block_flags()
+        self._debt_mark_customers()
+        return super().button_draft()
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "debt_in_plan" in vals or "debt_disputed" in vals:
+            # covered by a plan or disputed: what blocks and what is dunned changes
+            self._debt_mark_customers()
         return res
 
     # ------------------------------------------------------------------

@@ -2,9 +2,9 @@ from odoo import api, models
 
 
 class AccountPartialReconcile(models.Model):
-    """A payment reaching due lines (or taken back) updates at once what depends on
-    them: the customers' block flags, the allocation of installment plans, and the
-    collection cases that the payment cleared."""
+    """A payment reaching due lines (or taken back) is an event: the installment plans
+    allocate it at once, and its customers are marked for the settle step (cases close
+    or pause, flags follow)."""
 
     _inherit = "account.partial.reconcile"
 
@@ -16,22 +16,17 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        lines = partials.debit_move_id | partials.credit_move_id
-        self.env["debt.partner.status"]._debt_refresh_lines(lines)
+        # plans allocate the payment now; cases and flags follow at the settle step
         self.env["debt.installment.plan"]._debt_plans_of_moves(
             partials._debt_plan_moves()
         )._debt_recompute_allocation()
-        receivable = lines.filtered(lambda l: l.account_type == "asset_receivable" and l.partner_id)
-        if receivable and not self.env.context.get("debt_no_case_refresh"):
-            self.env["debt.collection.case"]._debt_close_paid_partners(
-                set(receivable.partner_id.commercial_partner_id.ids), set(receivable.company_id.ids)
-            )
+        self.env["debt.partner.status"]._debt_mark_lines(partials.debit_move_id | partials.credit_move_id)
         return partials
 
     def unlink(self):
         lines = self.debit_move_id | self.credit_move_id
         moves = self._debt_plan_moves()
+        self.env["debt.partner.status"]._debt_mark_lines(lines)
         res = super().unlink()
-        self.env["debt.partner.status"]._debt_refresh_lines(lines.exists())
         self.env["debt.installment.plan"]._debt_plans_of_moves(moves.exists())._debt_recompute_allocation()
         return res

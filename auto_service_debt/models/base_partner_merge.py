@@ -72,7 +72,7 @@ class MergePartnerAutomatic(models.TransientModel):
         Status = self.env["debt.partner.status"].sudo()
         Score = self.env["debt.partner.score"].sudo()
         Case = self.env["debt.collection.case"].sudo()
+        Status._debt_mark(partner, companies)
         for company in companies:
-            Status.with_company(company)._debt_refresh(partner, company, today)
             Score.with_company(company)._debt_daily_score(partner, company, today)
         Case.search([("partner_id", "=", partner.id), ("state", "=", "open")]).action_refresh()

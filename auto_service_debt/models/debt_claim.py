@@ -95,17 +95,13 @@ class DebtClaim(models.Model):
     def _debt_claim_due_lines(self, partners, company, on_date):
         """Overdue receivable due lines a claim demands: posted, open, due before
         ``on_date``; disputed invoices and invoices in a live plan are not claimed."""
-        return self.env["account.move.line"].search([
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
-            ("reconciled", "=", False),
-            ("amount_residual", ">", 0),
-            ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids),
-            ("date_maturity", "<", on_date),
-            ("move_id.debt_disputed", "=", False),
-            ("move_id.debt_in_plan", "=", False),
-        ], order="date_maturity, move_name, id")
+        return self.env["account.move.line"].search(
+            self.env["debt.position"]._due_line_domain(company, partners) + [
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", on_date),
+                ("debt_disputed", "=", False),
+                ("debt_in_plan", "=", False),
+            ], order="date_maturity, move_name, id")
 
     @api.model
     def _debt_penalty_of(self, lines, on_date):

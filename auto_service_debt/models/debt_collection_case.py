@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
-from .debt_position import DUE_LINES_FROM, due_lines_where
+from .debt_position import is_overdue
 
 NONPAYMENT_REASONS = [
     ("financial", "Financial difficulties"),
@@ -21,7 +21,11 @@ NONPAYMENT_REASONS = [
 
 # What only the closing paths write (see ``_debt_check_close_write``), and the context
 # value they pass: an object, which no RPC call can forge.
-CLOSE_FIELDS = frozenset({"state", "close_reason", "close_date", "write_off_move_id", "write_off_reason"})
+CLOSE_FIELDS = frozenset({"state", "close_reason", "close_date", "write_off_move_id", "write_off_reason",
+                          "plan_id"})
+# What changes the customer's block: a write of one of these is an event (see
+# ``debt.partner.status._debt_mark``).
+BLOCK_FIELDS = frozenset({"stage_id", "state", "block_service", "plan_id", "partner_id", "company_id"})
 CLOSE_TOKEN = object()
 
 
@@ -99,7 +103,16 @@ class DebtCollectionCase(models.Model):
     )
     blocks_customer = fields.Boolean(
         string="Blocks the Customer", compute="_compute_blocks_customer",
-        help="The case's stage blocks new work and the customer is not trusted (never blocked).",
+        help="The case's stage blocks new work, the case is not paused under a plan and the "
+        "customer is not trusted (never blocked).",
+    )
+    plan_id = fields.Many2one(
+        "debt.installment.plan", string="Paused Under Plan", readonly=True, index="btree_not_null",
+        copy=False,
+        help="The active installment plan that covers the case's overdue debt: the case waits "
+        "(no escalation, no dunning of the covered invoices, no block) while the plan is kept, "
+        "resumes at a default "
+        "and closes as paid when nothing is owed any more.",
     )
     # Promise to pay.
     promise_ids = fields.One2many("debt.collection.promise", "case_id", string="Promises")
@@ -262,7 +275,7 @@ class DebtCollectionCase(models.Model):
                     partner=partner.display_name, company=company.name,
                 ))
 
-    @api.depends("block_service", "partner_id", "company_id")
+    @api.depends("block_service", "plan_id", "partner_id", "company_id")
     def _compute_blocks_customer(self):
         # a trusted customer ("never block") is served whatever the case's stage
         for company in self.company_id:
@@ -270,9 +283,11 @@ class DebtCollectionCase(models.Model):
             partners = cases.partner_id.with_company(company).sudo()
             trusted = set(partners.filtered(lambda p: p.debt_block_mode == "never").ids)
             for case in cases:
-                case.blocks_customer = case.block_service and case.partner_id.id not in trusted
+                case.blocks_customer = (
+                    case.block_service and not case.plan_id and case.partner_id.id not in trusted
+                )
         for case in self.filtered(lambda c: not c.company_id):
-            case.blocks_customer = case.block_service
+            case.blocks_customer = case.block_service and not case.plan_id
 
     # ------------------------------------------------------------------
     # ORM
@@ -294,6 +309,7 @@ class DebtCollectionCase(models.Model):
             manual = cases.filtered("stage_id")
             if manual:
                 manual._debt_enter_stages(fields.Date.context_today(self))
+        cases._debt_mark_customers()
         return cases
 
     @api.model
@@ -321,11 +337,22 @@ class DebtCollectionCase(models.Model):
 
     def write(self, vals):
         self._debt_check_close_write(vals)
+        marked = BLOCK_FIELDS & set(vals)
+        if marked & {"partner_id", "company_id"}:
+            self._debt_mark_customers()
         res = super().write(vals)
         if "stage_id" in vals and vals["stage_id"] and not self.env.context.get("debt_no_entry_actions"):
             # A collector moving a case by hand gets the same entry actions as the run.
             self._debt_enter_stages(fields.Date.context_today(self))
+        if marked:
+            self._debt_mark_customers()
         return res
+
+    def _debt_mark_customers(self):
+        """The event of a case: its customer's block may have changed."""
+        Status = self.env["debt.partner.status"]
+        for company in self.company_id:
+            Status._debt_mark(self.filtered(lambda c, co=company: c.company_id == co).partner_id, company)
 
     def _debt_check_close_write(self, vals):
         """A case is closed by its paths only: paid (the payment), written off (the
@@ -336,6 +363,11 @@ class DebtCollectionCase(models.Model):
         if not closing or self.env.su or self.env.context.get("debt_case_close") is CLOSE_TOKEN:
             return
         names = ", ".join(self[:5].mapped("name"))
+        if closing == {"plan_id"}:
+            raise AccessError(self.env._(
+                "Cases %(cases)s are paused and resumed by their installment plan: confirm, "
+                "cancel or default the plan instead of writing it on the case.", cases=names,
+            ))
         if vals.get("close_reason") == "written_off" or "write_off_move_id" in vals:
             raise AccessError(self.env._(
                 "Cases %(cases)s can be written off only with the Write Off button of a Debt "
@@ -352,62 +384,14 @@ class DebtCollectionCase(models.Model):
 
     @api.model
     def _debt_due_lines(self, partner_ids, company, today, with_credits=False):
-        """Open receivable due lines with a positive residual (``with_credits``: and
-        the open credits) of ``partner_ids`` in ``company``, one query:
-        ``{commercial_partner_id: [line dicts]}``."""
-        self.env["account.move.line"].flush_model(
-            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "balance"]
-        )
-        self.env["account.move"].flush_model(
-            ["debt_in_plan", "debt_disputed", "name", "invoice_date", "invoice_user_id", "date"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT rp.commercial_partner_id, aml.id, aml.move_id, move.name,
-                   COALESCE(move.invoice_date, move.date), aml.date_maturity, aml.balance,
-                   aml.amount_residual, move.debt_disputed IS TRUE, move.debt_in_plan IS TRUE,
-                   move.invoice_user_id
-              FROM %s
-             WHERE %s %s
-          ORDER BY aml.date_maturity, aml.id
-            """,
-                DUE_LINES_FROM,
-                due_lines_where(
-                    company.id, list(partner_ids),
-                    self.env["debt.position"]._receivable_account_ids(company),
-                ),
-                SQL("") if with_credits else SQL("AND aml.amount_residual > 0"),
-            )
-        )
-        result = defaultdict(list)
-        for (pid, line_id, move_id, number, inv_date, due, amount, residual, disputed,
-             in_plan, user_id) in self.env.cr.fetchall():
-            result[pid].append({
-                "id": line_id,
-                "move_id": move_id,
-                "number": number,
-                "invoice_date": inv_date,
-                "date_maturity": due,
-                "amount": amount,
-                "paid": amount - residual,
-                "residual": residual,
-                "days_late": max((today - due).days, 0) if due else 0,
-                "disputed": disputed,
-                "in_plan": in_plan,
-                "user_id": user_id,
-                "penalty": 0.0,
-            })
-        return result
+        """The open due lines of ``partner_ids`` (``debt.position._debt_due_lines``)."""
+        return self.env["debt.position"]._debt_due_lines(partner_ids, company, today, with_credits)
 
     @staticmethod
     def _debt_dunnable(lines, today):
-        """Overdue lines that may be dunned: neither disputed nor in a plan on time."""
-        return [
-            line for line in lines
-            if line["date_maturity"] and line["date_maturity"] < today
-            and not line["disputed"] and not line["in_plan"]
-        ]
+        """Overdue lines that may be dunned: overdue as the position counts them (not in
+        a plan on time) and not disputed."""
+        return [line for line in lines if is_overdue(line, today) and not line["disputed"]]
 
     def _debt_open_lines(self, today=None):
         """Every open due line of the case's customer (line dicts, with penalties)."""
@@ -476,29 +460,26 @@ class DebtCollectionCase(models.Model):
         on ``today``. Idempotent: the guard log and the stage history make a repeated run
         do nothing."""
         Case = self.sudo().with_company(company)
-        # The daily run passes commercial partners (its candidates are). Their open
-        # lines, credits included, give both the position and the lines to dun.
-        Position = self.env["debt.position"]
-        open_lines = Case._debt_due_lines(partners.ids, company, today, with_credits=True)
-        positions = {
-            pid: Position._position_from_lines(open_lines.get(pid, ()), company, today)
-            for pid in partners.ids
-        }
-        lines_by_partner = {
-            pid: [line for line in lines if line["residual"] > 0] for pid, lines in open_lines.items()
-        }
-        stages = self.env["debt.collection.stage"].sudo()._debt_stages(company)
-        target_of = stages._debt_ladder(stages)
-        order = {stage.id: rank for rank, stage in enumerate(stages)}
+        # The daily run passes commercial partners (its candidates are).
+        # their positions and the lines they are made of, in one statement
+        positions, lines_by_partner = self.env["debt.position"]._get_positions(
+            partners, company, today, with_lines=True
+        )
         cases = Case.search([
             ("state", "=", "open"), ("partner_id", "in", partners.ids), ("company_id", "=", company.id),
         ])
+        # cases follow the debt first (paid: closed; covered by a plan: paused)
+        Case._debt_settle_cases(partners, company, today, positions, cases)
+        cases = cases.filtered(lambda c: c.state == "open")
+        stages = self.env["debt.collection.stage"].sudo()._debt_stages(company)
+        target_of = stages._debt_ladder(stages)
+        order = {stage.id: rank for rank, stage in enumerate(stages)}
         case_by_partner = {case.partner_id.id: case for case in cases}
         broken = cases.promise_ids.filtered(lambda p: p.state == "open")._debt_check_due(
             positions, today
         )
         broken_ids = set(broken.case_id.ids)
-        to_close = Case.browse()
+        to_resume = Case.browse()
         moves = defaultdict(lambda: Case.browse())
         new_cases = []
         figures = {}
@@ -510,10 +491,11 @@ class DebtCollectionCase(models.Model):
             target = target_of(overdue_days) if dunnable else stages.browse()
             case = case_by_partner.get(pid)
             if case:
-                if not position["overdue_amount"]:  # rounded to the currency: paid
-                    to_close |= case
-                    continue
                 figures[case.id] = (position, dunnable, overdue_days)
+                if case.plan_id:
+                    if not dunnable:
+                        continue  # waits while its plan is kept
+                    to_resume |= case  # new debt outside the plan: collection goes on
                 paused = case.promise_date and case.promise_date >= today
                 if case.id in broken_ids:
                     target = self._debt_next_stage(stages, case.stage_id, target)
@@ -534,7 +516,7 @@ class DebtCollectionCase(models.Model):
                     "overdue_days": overdue_days,
                     "oldest_due_date": dunnable[0]["date_maturity"],
                 })
-        to_close._debt_close("paid", today)
+        to_resume._debt_resume(today)
         Case._debt_write_figures(figures)
         entered = Case.browse()
         for stage_id, stage_cases in moves.items():
@@ -573,6 +555,7 @@ class DebtCollectionCase(models.Model):
                      "user_id": partner.user_id.id or company.debt_collector_id.id or self.env.uid}
                     for partner in missing
                 ])
+            cases.filtered("plan_id")._debt_resume(today, message=False)
             for case in cases:
                 following = self._debt_next_stage(stages, case.stage_id, stages.browse())
                 if case.partner_id in missing or not following:
@@ -653,7 +636,8 @@ class DebtCollectionCase(models.Model):
         if not self:
             return
         today = today or fields.Date.context_today(self)
-        vals = {"state": "closed", "close_reason": reason, "close_date": today, "block_service": False}
+        vals = {"state": "closed", "close_reason": reason, "close_date": today, "block_service": False,
+                "plan_id": False}
         if reason == "paid":
             vals.update(overdue_amount=0.0, dunnable_amount=0.0, overdue_days=0)
         self.with_context(debt_case_close=CLOSE_TOKEN).write(vals)
@@ -663,22 +647,75 @@ class DebtCollectionCase(models.Model):
             case._message_log(body=self.env._("Case closed: %(reason)s.", reason=label))
 
     @api.model
-    def _debt_close_paid_partners(self, partner_ids, company_ids):
-        """Close at once the open cases of these customers whose overdue debt is paid."""
-        cases = self.sudo().search([
-            ("state", "=", "open"), ("partner_id", "in", list(partner_ids)),
-            ("company_id", "in", list(company_ids)),
-        ])
+    def _debt_settle_cases(self, partners, company, today, positions=None, cases=None):
+        """Open cases of ``partners`` in ``company`` follow their debt (the settle step
+        of every event, and the first thing the daily collection does):
+
+        - a case paused under a plan that is no longer active resumes;
+        - a case without uncovered overdue debt is paused under the customer's active
+          plan when that plan still covers debt, and otherwise closes as paid: nothing
+          is owed any more, plan or not.
+
+        ``positions``: of ``debt.position._get_positions``, ``cases``: the open cases of
+        ``partners``, when the caller has them."""
+        if cases is None:
+            cases = self.sudo().with_company(company).search([
+                ("state", "=", "open"), ("partner_id", "in", partners.ids), ("company_id", "=", company.id),
+            ])
         if not cases:
             return
-        today = fields.Date.context_today(self)
-        for company in cases.company_id:
-            company_cases = cases.filtered(lambda c: c.company_id == company)
-            positions = self.env["debt.position"]._get_positions(company_cases.partner_id, company, today)
-            paid = company_cases.filtered(lambda c: float_is_zero(
-                positions[c.partner_id.id]["overdue_amount"], precision_rounding=company.currency_id.rounding
+        cases.filtered(lambda c: c.plan_id and c.plan_id.state != "active")._debt_resume(today)
+        if positions is None:
+            positions = self.env["debt.position"]._get_positions(cases.partner_id, company, today)
+        currency = company.currency_id
+        settled = cases.filtered(lambda c: c.partner_id.id in positions and currency.is_zero(
+            positions[c.partner_id.id]["overdue_amount"]))
+        if not settled:
+            return
+        plan_of = {}
+        if any(not currency.is_zero(positions[c.partner_id.id]["plan_amount"]) for c in settled):
+            plans = self.env["debt.installment.plan"].sudo().search([
+                ("state", "=", "active"), ("company_id", "=", company.id),
+                ("partner_id", "in", settled.partner_id.ids),
+            ], order="id")
+            for plan in plans:
+                plan_of.setdefault(plan.partner_id.commercial_partner_id.id, plan)
+        to_close = self.browse()
+        to_pause = defaultdict(self.browse)
+        for case in settled:
+            position = positions[case.partner_id.id]
+            plan = plan_of.get(case.partner_id.id)
+            if plan and not currency.is_zero(position["plan_amount"]):
+                if case.plan_id != plan:
+                    to_pause[plan] |= case
+            else:
+                to_close |= case
+        for plan, plan_cases in to_pause.items():
+            plan_cases._debt_pause(plan)
+        to_close._debt_close("paid", today)
+
+    def _debt_pause(self, plan):
+        """The plan covers the cases' overdue debt: they wait, without blocking."""
+        self.with_context(debt_case_close=CLOSE_TOKEN).write({"plan_id": plan.id})
+        for case in self:
+            case._message_log(body=self.env._(
+                "Installment plan %(plan)s covers the overdue debt: the case is paused and does "
+                "not block the customer while the plan is kept.", plan=plan.name,
             ))
-            paid._debt_close("paid", today)
+
+    def _debt_resume(self, today, message=True):
+        """Paused cases go on: their plan ended, or new debt outside it is overdue."""
+        if not self:
+            return
+        if message:
+            for case in self:
+                case._message_log(body=self.env._(
+                    "The case resumes: installment plan %(plan)s no longer covers all the overdue "
+                    "debt (%(state)s).", plan=case.plan_id.name,
+                    state=dict(case.plan_id._fields["state"]._description_selection(self.env)).get(
+                        case.plan_id.state, ""),
+                ))
+        self.with_context(debt_case_close=CLOSE_TOKEN).write({"plan_id": False})
 
     # ------------------------------------------------------------------
     # Stage entry actions
@@ -1049,25 +1086,23 @@ class DebtCollectionCase(models.Model):
         }
 
     def action_refresh(self):
-        """Recompute the figures of the cases now and close those that are paid."""
+        """Recompute the figures of the cases now; they close, pause or resume as their
+        debt says (the settle step of an event)."""
         today = fields.Date.context_today(self)
         for company in self.company_id:
             cases = self.filtered(lambda c: c.company_id == company and c.state == "open")
             positions = self.env["debt.position"]._get_positions(cases.partner_id, company, today)
+            self.sudo()._debt_settle_cases(cases.partner_id, company, today, positions)
+            cases = cases.filtered(lambda c: c.state == "open")
             lines = self._debt_due_lines(cases.partner_id.ids, company, today)
             figures = {}
-            paid = self.browse()
             for case in cases:
-                position = positions[case.partner_id.id]
-                if float_is_zero(position["overdue_amount"], precision_rounding=company.currency_id.rounding):
-                    paid |= case
-                    continue
                 dunnable = self._debt_dunnable(lines.get(case.partner_id.id, []), today)
                 figures[case.id] = (
-                    position, dunnable, max((line["days_late"] for line in dunnable), default=0)
+                    positions[case.partner_id.id], dunnable,
+                    max((line["days_late"] for line in dunnable), default=0),
                 )
             self.sudo()._debt_write_figures(figures)
-            paid.sudo()._debt_close("paid", today)
         return True
 
     # ------------------------------------------------------------------

@@ -36,12 +36,15 @@ class DebtDailyRun(models.AbstractModel):
         ids of the commercial partners the step must see; by default every customer
         with an open receivable.
         """
+        # The flags come last: they are evaluated after the steps that move plans and
+        # cases (whose own events mark nothing during the run, see
+        # ``debt.partner.status._debt_mark``).
         return [
-            (10, "flags", "debt.partner.status", "_debt_daily_refresh"),
             (20, "penalties", "debt.penalty", "_debt_daily_accrue"),
             (30, "plans", "debt.installment.plan", "_debt_daily_plans"),
             (40, "cases", "debt.collection.case", "_debt_daily_collect"),
             (50, "scores", "debt.partner.score", "_debt_daily_score"),
+            (90, "flags", "debt.partner.status", "_debt_daily_refresh"),
         ]
 
     @api.model
@@ -136,7 +139,10 @@ class DebtDailyRun(models.AbstractModel):
                 cached.clear()  # one run at a time per cursor
                 cached[key, company.id] = self.with_context(debt_run_key=False)._open_receivable_partner_ids(company)
             return cached[key, company.id]
-        self.env["account.move.line"].flush_model(["amount_residual", "reconciled"])
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "reconciled", "parent_state", "account_id", "company_id", "partner_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """

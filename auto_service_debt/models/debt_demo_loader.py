@@ -194,11 +194,6 @@ class DebtDemoLoader(models.AbstractModel):
                 partner.with_company(company).write(CUSTOMER_TERMS[partner.ref])
         # The night's run done once: cases at their stages, reminders, activities, scores.
         self.env["debt.daily.run"]._run(companies=company, today=today)
-        # The run sets the flags before its collection step moves cases to blocking
-        # stages; the next run would see them: the demo shows them at once.
-        self.env["debt.partner.status"]._debt_refresh(
-            self.env["res.partner"].union(*partners), company, today, commercial=True
-        )
         return True
 
     @api.model

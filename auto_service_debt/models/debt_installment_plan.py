@@ -234,6 +234,8 @@ class DebtInstallmentPlan(models.Model):
             "debt_plan_no_regenerate"
         ):
             self._debt_check_plan()
+        if "state" in vals:
+            self._debt_mark_customers()
         return res
 
     def _debt_check_state_write(self, vals):
@@ -502,7 +504,6 @@ class DebtInstallmentPlan(models.Model):
                 "amount_paid": 0.0,
             })
         self.invoice_ids.sudo().write({"debt_in_plan": True})
-        self._debt_refresh_partner_flags()
         return True
 
     def action_cancel(self):
@@ -541,16 +542,13 @@ class DebtInstallmentPlan(models.Model):
             [("state", "=", "active"), ("invoice_ids", "in", invoices.ids), ("id", "not in", self.ids)]
         ).invoice_ids
         (invoices - still).sudo().write({"debt_in_plan": False})
-        self._debt_refresh_partner_flags(today)
 
-    def _debt_refresh_partner_flags(self, today=None):
-        # The stored block flag must follow at once, not at the next daily run.
-        if "debt.partner.status" not in self.env:
-            return
-        Status = self.env["debt.partner.status"].sudo()
+    def _debt_mark_customers(self):
+        """The event of a plan (confirmed, defaulted, cancelled, done): its customer's
+        cases and flag follow at the settle step."""
+        Status = self.env["debt.partner.status"]
         for company in self.company_id:
-            plans = self.filtered_domain([("company_id", "=", company.id)])
-            Status._debt_refresh(plans.partner_id, company, today)
+            Status._debt_mark(self.filtered(lambda p, co=company: p.company_id == co).partner_id, company)
 
     # ------------------------------------------------------------ allocation
 

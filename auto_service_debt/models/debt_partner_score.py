@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.score import ScoreTotals, score_from_totals
-from .debt_position import receivable_accounts
+from .debt_position import OPEN_LINE, receivable_accounts
 from .res_partner import GRADES
 
 WINDOW_DAYS = 730  # the last 24 months
@@ -214,6 +214,7 @@ class DebtPartnerScore(models.Model):
         # lines with an earlier write date: look a day further back.
         written_since = last_started - timedelta(days=1)
         self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["debt.collection.promise"].flush_model()
         self.env["debt.installment.plan"].flush_model()
         self.env.cr.execute(SQL(
@@ -228,7 +229,7 @@ class DebtPartnerScore(models.Model):
                          aml.date_maturity >= %(last_date)s AND aml.date_maturity < %(today)s
                       OR aml.date_maturity >= %(last_since)s AND aml.date_maturity < %(since)s
                       OR aml.date_maturity >= %(since)s AND aml.date_maturity < %(today)s
-                         AND aml.reconciled IS NOT TRUE AND aml.amount_residual != 0))
+                         AND %(open)s))
              UNION
             SELECT partner_id FROM debt_collection_promise
              WHERE company_id = %(company)s
@@ -241,6 +242,7 @@ class DebtPartnerScore(models.Model):
             """,
             company=company.id, today=today, since=since, last_date=last_date,
             last_since=last_since, written=written_since, receivable=self._debt_receivable(company),
+            open=OPEN_LINE,
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -249,6 +251,8 @@ class DebtPartnerScore(models.Model):
         """Every customer with a due line in the window, and those scored before (their
         score is cleared when nothing is left in the window)."""
         self.flush_model(["partner_id", "company_id", "item_count"])
+        self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(SQL(
             """
             SELECT rp.commercial_partner_id

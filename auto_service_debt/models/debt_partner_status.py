@@ -1,7 +1,16 @@
-"""Stored block flag per customer and company, for fast filters and the daily overview."""
+"""Stored block flag per customer and company, and the one event path that keeps it true:
+events mark (customer, company) pairs, one settle step per transaction refreshes them."""
+
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+# Key, in the cursor's ``precommit.data``, of the pairs marked in this transaction:
+# ``{company_id: set(commercial partner ids) or ALL}``.
+MARKED = "auto_service_debt.marked"
+#: Every candidate of a company (a change of the company's block settings).
+ALL = "all"
 
 
 class DebtPartnerStatus(models.Model):
@@ -89,18 +98,93 @@ class DebtPartnerStatus(models.Model):
         self.invalidate_model()
         Partner.invalidate_model(["debt_blocked", "debt_blocked_reasons"])
 
+    # ------------------------------------------------------------------
+    # The event path: mark, then settle once per transaction
+    # ------------------------------------------------------------------
+
     @api.model
-    def _debt_refresh_lines(self, lines):
-        """Refresh the customers of receivable journal items, per company."""
-        partners_by_company = {}
+    def _debt_mark(self, partners, companies):
+        """Record that the debt state of ``partners`` (any contacts) may have changed in
+        ``companies``. Nothing is evaluated now: the settle step runs once, at the end of
+        the transaction (the cursor's precommit), after every feature has reacted. The
+        steps of the daily run mark nothing: its last step settles every customer."""
+        if self.env.context.get("debt_run_key") or not partners or not companies:
+            return
+        ids = set(partners.commercial_partner_id.ids)
+        if ids:
+            marked = self._debt_marked()
+            for company in companies:
+                if marked[company.id] is not ALL:
+                    marked[company.id] |= ids
+            # a read of the stored flag in this transaction settles first
+            self.env["res.partner"].invalidate_model(["debt_blocked", "debt_blocked_reasons"])
+
+    @api.model
+    def _debt_mark_company(self, company):
+        """Every customer of ``company`` may have changed (its block settings did)."""
+        if not self.env.context.get("debt_run_key"):
+            self._debt_marked()[company.id] = ALL
+            self.env["res.partner"].invalidate_model(["debt_blocked", "debt_blocked_reasons"])
+
+    @api.model
+    def _debt_mark_lines(self, lines):
+        """Mark the customers of receivable journal items, per company."""
+        by_company = defaultdict(set)
         for line in lines:
-            if line.account_type == "asset_receivable" and line.partner_id:
-                partners_by_company.setdefault(line.company_id, set()).add(line.partner_id.id)
-        for company, partner_ids in partners_by_company.items():
-            self._debt_refresh(self.env["res.partner"].browse(partner_ids), company)
+            if line.partner_id and line.account_id.account_type == "asset_receivable":
+                by_company[line.company_id].add(line.partner_id.id)
+        for company, partner_ids in by_company.items():
+            self._debt_mark(self.env["res.partner"].browse(partner_ids), company)
+
+    @api.model
+    def _debt_marked(self):
+        data = self.env.cr.precommit.data
+        if MARKED not in data:
+            data[MARKED] = defaultdict(set)
+            self.env.cr.precommit.add(self._debt_settle)
+        return data[MARKED]
+
+    @api.model
+    def _debt_settle(self):
+        """Settle what this transaction marked: first the features whose state follows
+        the debt (cases close or pause, see ``debt.collection.case._debt_settle_cases``),
+        then the stored flags, each pair once, in one batch per company, with the
+        evaluation of the confirmation check. Reads of the stored flag settle first."""
+        marked = self.env.cr.precommit.data.pop(MARKED, None)
+        if not marked:
+            return
+        env = self.env(su=True, context={k: v for k, v in self.env.context.items()
+                                         if k in ("lang", "tz")})
+        Status = env["debt.partner.status"]
+        for company_id, partner_ids in sorted(marked.items()):
+            company = env["res.company"].browse(company_id).exists()
+            if not company:
+                continue
+            today = fields.Date.context_today(Status.with_company(company))
+            if partner_ids is ALL:
+                partner_ids = Status._debt_daily_candidates(company, today, "flags")
+            ids = sorted(partner_ids)
+            size = max(company.debt_batch_size, 1)
+            for start in range(0, len(ids), size):
+                partners = env["res.partner"].browse(ids[start:start + size])
+                env["debt.collection.case"].with_company(company)._debt_settle_cases(partners, company, today)
+                Status.with_company(company)._debt_refresh(partners, company, today, commercial=True)
+        # what the settle step itself marked (a case closed) is refreshed already
+        self.env.cr.precommit.data.pop(MARKED, None)
+
+    @api.model
+    def _debt_settle_now(self):
+        """Settle at once what is marked (before the stored flags are read)."""
+        if self.env.cr.precommit.data.get(MARKED):
+            self._debt_settle()
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        self._debt_settle_now()
+        return super()._search(domain, *args, **kwargs)
 
     # ------------------------------------------------------------------
-    # Daily run step 10
+    # Daily run: the last step
     # ------------------------------------------------------------------
 
     @api.model

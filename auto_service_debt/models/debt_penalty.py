@@ -19,7 +19,7 @@ from ..tools.penalty import (
     RateTable,
     compute_penalty,
 )
-from .debt_position import receivable_accounts
+from .debt_position import receivable_lines_where
 
 _logger = logging.getLogger(__name__)
 
@@ -203,15 +203,13 @@ class DebtPenalty(models.Model):
         self.flush_model()
         self.env["debt.penalty.settlement"].flush_model()
         filters = [
-            SQL("aml.company_id = %s", company.id),
-            SQL("aml.parent_state = 'posted'"),
-            receivable_accounts(self.env["debt.position"]._receivable_account_ids(company)),
+            receivable_lines_where(
+                company.id, partner_ids, self.env["debt.position"]._receivable_account_ids(company)
+            ),
             SQL("aml.balance > 0"),
             SQL("aml.date_maturity < %s", today),
             SQL("move.debt_penalty_invoice IS NOT TRUE"),
         ]
-        if partner_ids is not None:
-            filters.append(SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids)))
         select = SQL(
             """
             SELECT aml.id, aml.move_id, rp.commercial_partner_id, aml.date_maturity,

@@ -1,11 +1,16 @@
 """The debt position: what a set of customers owe, since when, in a constant number
-of SQL queries. Every feature (block, flags, cases, banners, aging) reads it."""
+of SQL queries. Every feature (block, flags, cases, banners, aging, claims, statements)
+reads it, and this file owns the one definition of an open due line: the SQL condition
+(:func:`due_lines_where`, :func:`overdue_where`), the ORM domain
+(``debt.position._due_line_domain``) and the reader (``debt.position._debt_due_lines``)."""
+
+from collections import defaultdict
+from datetime import date
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-# Receivable due lines of a company: posted, not fully reconciled. The aging report
-# and the position share this fragment so that they can never disagree.
+# The tables a due line is read from (``aml``, its invoice ``move``, its contact ``rp``).
 DUE_LINES_FROM = SQL(
     """
     account_move_line aml
@@ -25,20 +30,47 @@ def receivable_accounts(account_ids=None):
     return SQL("aml.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')")
 
 
-def due_lines_where(company_id, partner_ids=None, account_ids=None):
-    """WHERE clause selecting the open receivable due lines of ``company_id`` (every
-    company when None), optionally restricted to the commercial partners ``partner_ids``
-    (``account_ids``: see :func:`receivable_accounts`)."""
+def receivable_lines_where(company_id, partner_ids=None, account_ids=None):
+    """WHERE clause of the posted receivable journal items of ``company_id`` (every
+    company when None), optionally of the commercial partners ``partner_ids``
+    (``account_ids``: see :func:`receivable_accounts`), open or paid: the history the
+    penalties and the score read."""
     clauses = [
         SQL("aml.company_id = %s", company_id) if company_id is not None else SQL("TRUE"),
         SQL("aml.parent_state = 'posted'"),
         receivable_accounts(account_ids),
-        SQL("aml.reconciled IS NOT TRUE"),
-        SQL("aml.amount_residual != 0"),
     ]
     if partner_ids is not None:
         clauses.append(SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids)))
     return SQL(" AND ").join(clauses)
+
+
+#: What makes a receivable journal item an open due line: something is left to match.
+OPEN_LINE = SQL("aml.reconciled IS NOT TRUE AND aml.amount_residual != 0")
+
+
+def due_lines_where(company_id, partner_ids=None, account_ids=None):
+    """WHERE clause selecting the open receivable due lines of ``company_id`` (every
+    company when None), optionally restricted to the commercial partners ``partner_ids``
+    (``account_ids``: see :func:`receivable_accounts`)."""
+    return SQL("%s AND %s", receivable_lines_where(company_id, partner_ids, account_ids), OPEN_LINE)
+
+
+def overdue_where(today):
+    """The condition of an overdue due line at ``today`` (a date, or an SQL expression
+    such as ``CURRENT_DATE``): past its due date, still owed, not covered by a live
+    installment plan. What blocks, what is dunned and what the aging calls overdue."""
+    return SQL(
+        "aml.date_maturity < %s AND aml.amount_residual > 0 AND aml.debt_in_plan IS NOT TRUE", today
+    )
+
+
+def is_overdue(line, today):
+    """:func:`overdue_where` for a line read by ``debt.position._debt_due_lines``."""
+    return bool(
+        line["date_maturity"] and line["date_maturity"] < today and line["residual"] > 0
+        and not line["in_plan"]
+    )
 
 
 class StatementSlot:
@@ -93,13 +125,16 @@ class DebtPosition(models.AbstractModel):
         return tuple(row[0] for row in self.env.cr.fetchall())
 
     @api.model
-    def _get_positions(self, partners, company=None, today=None):
+    def _get_positions(self, partners, company=None, today=None, with_lines=False):
         """Return ``{commercial_partner_id: position}`` for ``partners``.
 
         One SQL query whatever the number of partners or invoices (see
         :meth:`_position_query`). Invoices covered by a live installment plan
         (``debt_in_plan``) do not count as overdue and are left out of the exposure that
-        is compared to the limit.
+        is compared to the limit. ``with_lines``: return ``(positions, lines)`` where
+        ``lines`` are the open due lines with a positive residual that the sums were made
+        of, as :meth:`_debt_due_lines` reads them, from the same statement (the
+        collection step needs both).
         """
         company = company or self.env.company
         today = today or fields.Date.context_today(self)
@@ -110,13 +145,21 @@ class DebtPosition(models.AbstractModel):
             return {}
         self._flush_position()
         # Their commercial partners, found by the database (no partner records read).
+        if with_lines:
+            self.env["account.move"].flush_model(["name", "invoice_date", "invoice_user_id", "date"])
         self.env.cr.execute(self._position_query(
-            partner_ids, company, today, contacts=True, batch=len(partner_ids) > 50,
+            partner_ids, company, today, contacts=True, batch=len(partner_ids) > 50, lines=with_lines,
         ))
-        return {
-            row[0]: self._position_from_row(row[1:], company, today)
-            for row in self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        positions = {row[0]: self._position_from_row(row[1:], company, today) for row in rows}
+        if not with_lines:
+            return positions
+        width = self.POSITION_COLUMNS + 1
+        lines = {
+            row[0]: [self._line_dict(values, today) for values in row[width] or ()]
+            for row in rows
         }
+        return positions, lines
 
     @api.model
     def _flush_position(self):
@@ -133,7 +176,7 @@ class DebtPosition(models.AbstractModel):
 
     @api.model
     def _position_query(self, partner_ids, company, today, columns=(), contacts=False,
-                        batch=False):
+                        batch=False, lines=False):
         """One statement over the commercial partners ``rp`` of ``partner_ids`` (which
         are commercial partners, or any contacts with ``contacts``): the id,
         the 7 position columns read by :meth:`_position_from_row`, then ``columns``
@@ -147,10 +190,7 @@ class DebtPosition(models.AbstractModel):
         the open lines of all the batch's customers are read at once through that index
         and summed per customer. The confirmed orders not yet invoiced come from a
         subquery; ``columns`` may refer to ``rp``."""
-        overdue = SQL(
-            "aml.date_maturity < %s AND aml.amount_residual > 0 AND aml.debt_in_plan IS NOT TRUE",
-            today,
-        )
+        overdue = overdue_where(today)
         digits = company.currency_id.decimal_places
         sums = SQL(
             """
@@ -160,18 +200,21 @@ class DebtPosition(models.AbstractModel):
             MIN(aml.date_maturity) FILTER (WHERE %(overdue)s) AS oldest,
             ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_in_plan), %(digits)s) AS in_plan,
             ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_disputed), %(digits)s) AS disputed
+            %(lines)s
             """,
-            digits=digits, overdue=overdue,
+            digits=digits, overdue=overdue, lines=SQL(
+                """,
+                json_agg(json_build_array(
+                    aml.id, aml.move_id, move.name, COALESCE(move.invoice_date, move.date),
+                    aml.date_maturity, aml.balance, aml.amount_residual, aml.debt_disputed IS TRUE,
+                    aml.debt_in_plan IS TRUE, move.invoice_user_id
+                ) ORDER BY aml.date_maturity, aml.id) FILTER (WHERE aml.amount_residual > 0) AS lines
+                """
+            ) if lines else SQL(""),
         )
-        open_lines = SQL(
-            """
-            aml.company_id = %s
-            AND aml.parent_state = 'posted'
-            AND aml.reconciled IS NOT TRUE
-            AND aml.amount_residual != 0
-            """,
-            company.id,
-        )
+        # the invoice of a line, for the lines only
+        move_join = SQL("JOIN account_move move ON move.id = aml.move_id") if lines else SQL("")
+        open_lines = SQL("aml.company_id = %s AND aml.parent_state = 'posted' AND %s", company.id, OPEN_LINE)
         if contacts:
             which = SQL("rp.id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
                         partner_ids)
@@ -182,7 +225,7 @@ class DebtPosition(models.AbstractModel):
                 """
                 LATERAL (
                     SELECT %(sums)s
-                      FROM account_move_line aml
+                      FROM account_move_line aml %(move_join)s
                      WHERE aml.partner_id = ANY(ARRAY(
                                SELECT contact.id FROM res_partner contact
                                 WHERE contact.commercial_partner_id = rp.id))
@@ -191,6 +234,7 @@ class DebtPosition(models.AbstractModel):
                 ) due ON TRUE
                 """,
                 sums=sums, accounts=receivable_accounts(self._receivable_account_ids(company)), open=open_lines,
+                move_join=move_join,
             )
         else:
             due = SQL(
@@ -198,7 +242,7 @@ class DebtPosition(models.AbstractModel):
                 (
                     SELECT contact.commercial_partner_id AS pid, %(sums)s
                       FROM account_move_line aml
-                      JOIN res_partner contact ON contact.id = aml.partner_id
+                      JOIN res_partner contact ON contact.id = aml.partner_id %(move_join)s
                      WHERE contact.commercial_partner_id IN (SELECT rp.id FROM res_partner rp WHERE %(which)s)
                        AND %(accounts)s
                        AND %(open)s
@@ -206,12 +250,12 @@ class DebtPosition(models.AbstractModel):
                 ) due ON due.pid = rp.id
                 """,
                 sums=sums, which=which, accounts=receivable_accounts(self._receivable_account_ids(company)),
-                open=open_lines,
+                open=open_lines, move_join=move_join,
             )
         return SQL(
             """
             SELECT rp.id, due.receivable, due.overdue, due.overdue_count, due.oldest,
-                   due.in_plan, due.disputed, %(unbilled)s %(columns)s
+                   due.in_plan, due.disputed, %(unbilled)s %(lines)s %(columns)s
               FROM res_partner rp
          LEFT JOIN %(due)s
              WHERE %(which)s
@@ -219,6 +263,7 @@ class DebtPosition(models.AbstractModel):
             due=due,
             which=which,
             unbilled=self._unbilled_subquery(company),
+            lines=SQL(", due.lines") if lines else SQL(""),
             columns=SQL("").join(SQL(", %s", column) for column in columns),
         )
 
@@ -253,29 +298,81 @@ class DebtPosition(models.AbstractModel):
             "blocking_exposure": round(exposure - plan_amount, digits),
         }
 
+    # ------------------------------------------------------------------
+    # The open due lines themselves
+    # ------------------------------------------------------------------
+
     @api.model
-    def _position_from_lines(self, lines, company, today):
-        """The due-line figures of a position (what :meth:`_position_query` sums in the
-        database, without the unbilled orders) from a customer's open due lines read
-        with ``DUE_LINES_FROM``/``due_lines_where``: dicts with ``residual``,
-        ``date_maturity``, ``in_plan`` and ``disputed``. For a caller that needs the
-        lines anyway (the collection step): one query instead of two."""
-        digits = company.currency_id.decimal_places
-        overdue = [
-            line for line in lines
-            if line["date_maturity"] and line["date_maturity"] < today and line["residual"] > 0
-            and not line["in_plan"]
+    def _due_line_domain(self, company, partners=None, open_only=True):
+        """ORM domain of :func:`due_lines_where` (``open_only=False``: of
+        :func:`receivable_lines_where`) on ``account.move.line``."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_id", "in", self._receivable_account_ids(company)),
         ]
+        if partners is not None:
+            domain.append(("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        if open_only:
+            domain += [("reconciled", "=", False), ("amount_residual", "!=", 0)]
+        return domain
 
-        def total(selected):
-            return round(sum(line["residual"] for line in selected), digits)
-
-        return self._position_values(
-            company, today, total(lines), total(overdue), len(overdue),
-            min((line["date_maturity"] for line in overdue), default=False),
-            total(line for line in lines if line["in_plan"]),
-            total(line for line in lines if line["disputed"]), 0.0,
+    @api.model
+    def _debt_due_lines(self, partner_ids, company, today, with_credits=False):
+        """The open due lines with a positive residual (``with_credits``: and the open
+        credits) of the commercial partners ``partner_ids`` in ``company``, in one query:
+        ``{commercial_partner_id: [line dicts]}`` in due-date order. :func:`is_overdue`
+        tells the overdue ones, as the position counts them."""
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "balance",
+             "account_id", "company_id", "move_id", "debt_in_plan", "debt_disputed"]
         )
+        self.env["account.move"].flush_model(["name", "invoice_date", "invoice_user_id", "date"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT rp.commercial_partner_id, aml.id, aml.move_id, move.name,
+                   COALESCE(move.invoice_date, move.date), aml.date_maturity, aml.balance,
+                   aml.amount_residual, aml.debt_disputed IS TRUE, aml.debt_in_plan IS TRUE,
+                   move.invoice_user_id
+              FROM %s
+             WHERE %s %s
+          ORDER BY aml.date_maturity, aml.id
+            """,
+            DUE_LINES_FROM,
+            due_lines_where(company.id, list(partner_ids), self._receivable_account_ids(company)),
+            SQL("") if with_credits else SQL("AND aml.amount_residual > 0"),
+        ))
+        result = defaultdict(list)
+        for row in self.env.cr.fetchall():
+            result[row[0]].append(self._line_dict(row[1:], today))
+        return result
+
+    @api.model
+    def _line_dict(self, values, today):
+        """The dict of a due line from its values ``(id, move id, number, invoice date,
+        due date, amount, residual, disputed, in plan, salesperson)``, as the reader and
+        the position's ``with_lines`` give them (the latter as JSON: dates as text)."""
+        line_id, move_id, number, inv_date, due, amount, residual, disputed, in_plan, user_id = values
+        if isinstance(due, str):
+            due = date.fromisoformat(due)
+        if isinstance(inv_date, str):
+            inv_date = date.fromisoformat(inv_date)
+        return {
+            "id": line_id,
+            "move_id": move_id,
+            "number": number,
+            "invoice_date": inv_date,
+            "date_maturity": due,
+            "amount": float(amount),
+            "paid": float(amount) - float(residual),
+            "residual": float(residual),
+            "days_late": max((today - due).days, 0) if due else 0,
+            "disputed": disputed,
+            "in_plan": in_plan,
+            "user_id": user_id,
+            "penalty": 0.0,
+        }
 
     @api.model
     def _unbilled_subquery(self, company):

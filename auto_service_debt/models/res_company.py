@@ -19,8 +19,8 @@ DEBT_SETTINGS_FIELDS = (
     "debt_penalty_policy_id", "debt_penalty_product_id", "debt_key_rate_known_until",
     "debt_grade_rules", "debt_grade_c_prepayment", "debt_grade_d_prepayment",
 )
-# Settings the stored block flags depend on.
-DEBT_BLOCK_SETTINGS = ("debt_max_overdue_days", "debt_max_overdue_amount")
+# Settings the stored block flags depend on: a change is an event for every customer.
+DEBT_BLOCK_SETTINGS = ("debt_max_overdue_days", "debt_max_overdue_amount", "account_use_credit_limit")
 # Counts of days and amounts that cannot be negative (0 has a meaning for each).
 DEBT_NON_NEGATIVE = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_claim_days_business",
@@ -115,6 +115,16 @@ class ResCompany(models.Model):
         help="Responsible of the collection cases and reminders of customers without a "
         "salesperson. Empty: the invoice's salesperson, else the user of the daily run.",
     )
+
+    def write(self, vals):
+        changed = [
+            company for company in self
+            if any(name in vals and company[name] != vals[name] for name in DEBT_BLOCK_SETTINGS)
+        ]
+        res = super().write(vals)
+        for company in changed:
+            self.env["debt.partner.status"]._debt_mark_company(company)
+        return res
 
     @api.constrains(*DEBT_NON_NEGATIVE, "debt_prepayment_percent", "debt_batch_size", "debt_collector_id",
                     "debt_grade_c_prepayment", "debt_grade_d_prepayment")

@@ -22,6 +22,7 @@ from ..tools.debt_block import (
     prepayment_required,
     resolve_deferred,
 )
+from .debt_block_facts import BLOCK_FACTS, POLICY_COLUMNS, POLICY_FIELDS
 from .debt_position import PARTNER_IDS, TODAY, StatementSlot
 
 
@@ -116,16 +117,7 @@ REASON_PREPAYMENT = _lt(
     "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
     "before confirmation; paid %(paid)s, missing %(missing)s."
 )
-REASON_PLAN_DEFAULTED = _lt(
-    "Installment plan %(plan)s defaulted on %(date)s: the remaining debt is due at once."
-)
-REASON_CASE = _lt("Collection case %(case)s is at the stage %(stage)s, which blocks new work.")
 
-# The credit policy a Debt Manager sets on a customer (company-dependent).
-POLICY_FIELDS = (
-    "debt_block_mode", "debt_block_reason", "debt_custom_terms", "debt_max_overdue_days",
-    "debt_max_overdue_amount", "debt_prepayment_percent",
-)
 # Odoo's own credit limit: a Debt Manager's decision too (or an Accounting
 # Administrator's, whose field it is in Odoo).
 CREDIT_LIMIT_GROUPS = ("auto_service_debt.group_debt_manager", "account.group_account_manager")
@@ -258,8 +250,8 @@ class ResPartner(models.Model):
             self._debt_check_credit_limit_access()
         res = super().write(vals)
         if policy_change or limit_change:
-            # The flag follows a policy change at once, not at the next daily run.
-            self.env["debt.partner.status"]._debt_refresh(self, self.env.company)
+            # an event: the stored flag follows at the end of the transaction
+            self.env["debt.partner.status"]._debt_mark(self, self.env.company)
         return res
 
     def _debt_changed_fields(self, vals, names):
@@ -336,63 +328,27 @@ class ResPartner(models.Model):
                     partner=partner.display_name, value=partner.debt_prepayment_percent,
                 ))
 
-    # Policy fields read by the block check, company-dependent (Odoo's fallback applies).
-    POLICY_COLUMNS = (*POLICY_FIELDS, "credit_limit")
+    POLICY_COLUMNS = POLICY_COLUMNS
 
     @api.model
     def _debt_block_columns(self, company):
         """``{key: SQL}``: what the block check reads of a commercial partner ``rp`` in
-        ``company``, in the same statement as its debt position. Extend with super() to
-        add facts of other features; :meth:`_debt_block_policy` and
-        :meth:`_debt_extra_reason_texts` read them back by key."""
-        partners = self.with_company(company).sudo()
-        columns = {fname: partners._field_to_sql("rp", fname) for fname in self.POLICY_COLUMNS}
-        # A defaulted plan whose covered invoices are still not paid blocks the customer:
-        # its number and default date.
-        columns["debt_defaulted_plans"] = SQL(
-            """
-            (SELECT json_agg(json_build_array(plan.name, plan.defaulted_date)
-                             ORDER BY plan.defaulted_date, plan.id)
-               FROM debt_installment_plan plan
-              WHERE plan.partner_id = rp.id
-                AND plan.company_id = %s
-                AND plan.state = 'defaulted'
-                AND (SELECT MAX(move.amount_residual) FROM account_move move
-                      WHERE move.id = ANY(ARRAY(
-                            SELECT rel.move_id FROM debt_installment_plan_move_rel rel
-                             WHERE rel.plan_id = plan.id))) > 0)
-            """,
-            company.id,
-        )
-        # Company grade rules raise the required prepayment of C and D customers: the
-        # grade.
-        if company.debt_grade_rules:
-            columns["debt_grade"] = SQL(
-                "(SELECT score.grade FROM debt_partner_score score"
-                "  WHERE score.partner_id = rp.id AND score.company_id = %s)",
-                company.id,
-            )
-        # An open case at a stage that blocks service blocks the customer: its number
-        # and stage.
-        columns["debt_blocking_cases"] = SQL(
-            """
-            (SELECT json_agg(json_build_array(
-                        c.name,
-                        (SELECT %s FROM debt_collection_stage stage WHERE stage.id = c.stage_id)
-                    ) ORDER BY c.id)
-               FROM debt_collection_case c
-              WHERE c.partner_id = rp.id
-                AND c.company_id = %s
-                AND c.state = 'open'
-                AND c.block_service)
-            """,
-            self.env["debt.collection.stage"]._field_to_sql("stage", "name"),
-            company.id,
-        )
+        ``company``, in the same statement as its debt position: the columns of
+        :data:`~.debt_block_facts.BLOCK_FACTS` that the company uses."""
+        columns = {}
+        for fact in BLOCK_FACTS:
+            column = fact.column(self.env, company)
+            if column is not None:
+                columns[fact.key] = column
         return columns
 
     @api.model
-    @tools.ormcache("company.id", "self.env.lang", "company.debt_grade_rules",
+    def _debt_block_cache_key(self, company):
+        """What the composed statement depends on besides company, language and plan."""
+        return tuple(fact.cache_key(company) for fact in BLOCK_FACTS if fact.cache_key)
+
+    @api.model
+    @tools.ormcache("company.id", "self.env.lang", "self._debt_block_cache_key(company)",
                     "company.currency_id.decimal_places", "batch")
     def _debt_block_statement(self, company, batch):
         """``(code, params, keys)``: the statement of :meth:`_debt_block_facts` for
@@ -409,16 +365,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_flush_block_facts(self):
-        """Flush what :meth:`_debt_block_columns` reads."""
-        self.flush_model(self.POLICY_COLUMNS)
-        self.env["debt.installment.plan"].flush_model(
-            ["state", "partner_id", "company_id", "name", "defaulted_date", "invoice_ids"]
-        )
-        self.env["account.move"].flush_model(["amount_residual"])
-        self.env["debt.collection.case"].flush_model(
-            ["name", "stage_id", "partner_id", "company_id", "state", "block_service"]
-        )
-        self.env["debt.collection.stage"].flush_model(["name"])
+        """Flush what the columns of the block facts read."""
+        for fact in BLOCK_FACTS:
+            for model, fnames in fact.flush.items():
+                self.env[model].flush_model(fnames)
 
     @api.model
     @tools.ormcache("company.id")
@@ -470,25 +420,19 @@ class ResPartner(models.Model):
                 facts["debt_prepayment_percent"] or 0.0 if own else defaults["prepayment_percent"]
             ),
         }
-        # The company's grade rules raise the prepayment of C and D customers.
-        percent = defaults["grade_prepayment"].get(facts.get("debt_grade"))
-        if percent and policy["mode"] != "never":
-            policy["prepayment_percent"] = max(policy["prepayment_percent"], percent)
+        for fact in BLOCK_FACTS:
+            if fact.policy and fact.key in facts:
+                fact.policy(policy, defaults, facts[fact.key])
         return policy
 
     @api.model
     def _debt_extra_reason_texts(self, facts, formatter):
-        """Hook for other features (a defaulted installment plan...): the texts of the
-        reasons why the customer of ``facts`` is blocked by them (``formatter``: the
-        batch's :class:`ReasonFormatter`)."""
+        """The texts of the reasons the features' facts give (``formatter``: the batch's
+        :class:`ReasonFormatter`)."""
         texts = []
-        for name, defaulted_date in facts.get("debt_defaulted_plans") or ():
-            texts.append(formatter.text(
-                REASON_PLAN_DEFAULTED,
-                plan=name, date=formatter.date(fields.Date.to_date(defaulted_date)),
-            ))
-        for case, stage in facts.get("debt_blocking_cases") or ():
-            texts.append(formatter.text(REASON_CASE, case=case, stage=stage))
+        for fact in BLOCK_FACTS:
+            if fact.reasons and facts.get(fact.key):
+                texts.extend(fact.reasons(facts[fact.key], formatter))
         return texts
 
     @api.model
@@ -873,20 +817,18 @@ class ResPartner(models.Model):
     def _get_debt_statement_values(self, company=None, date_from=None, date_to=None):
         """Statement data per commercial partner: ``{partner_id: dict}``.
 
-        One grouped read for the opening balances and one search for the movements and
-        open items of all partners together, whatever their number."""
+        Everything is as of ``date_to``: the movements dated up to it, and the open items
+        with what was left of them on that date (a payment made later does not count yet).
+        Hence ``opening + debit - credit = closing = open_total``. One grouped read for
+        the opening balances, one search for the lines and one read of the payments
+        matched after the date, whatever the number of partners."""
         company = company or self.env.company
         default_from, default_to = self._debt_statement_period()
         date_from, date_to = date_from or default_from, date_to or default_to
         partners = self.commercial_partner_id
         cur = company.currency_id
         Line = self.env["account.move.line"]
-        base = [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
-            ("partner_id.commercial_partner_id", "in", partners.ids),
-        ]
+        base = self.env["debt.position"]._due_line_domain(company, partners, open_only=False)
         # read_group groups by partner_id (a contact may have booked the line): fold
         # the contacts into their commercial partner.
         opening = {}
@@ -895,11 +837,14 @@ class ResPartner(models.Model):
         ):
             cp = partner.commercial_partner_id.id
             opening[cp] = opening.get(cp, 0.0) + balance
+        # the lines of the period, and the older ones still open on its last day
         lines = Line.search(
-            base + ["|", "&", ("date", ">=", date_from), ("date", "<=", date_to),
-                    "&", ("reconciled", "=", False), ("amount_residual", "!=", 0)],
+            base + [("date", "<=", date_to), "|", "|", "|", ("date", ">=", date_from),
+                    ("reconciled", "=", False), ("matched_debit_ids.max_date", ">", date_to),
+                    ("matched_credit_ids.max_date", ">", date_to)],
             order="date, move_name, id",
         )
+        residual = self._debt_residuals_at(lines, date_to)
         result = {}
         for partner in partners:
             balance = cur.round(opening.get(partner.id, 0.0))
@@ -918,7 +863,7 @@ class ResPartner(models.Model):
             result[partner.id] = values
         for line in lines:
             values = result[line.partner_id.commercial_partner_id.id]
-            if date_from <= line.date <= date_to:
+            if line.date >= date_from:
                 debit, credit = cur.round(line.debit), cur.round(line.credit)
                 running = cur.round(
                     (values["movements"][-1]["balance"] if values["movements"] else values["opening"])
@@ -936,7 +881,8 @@ class ResPartner(models.Model):
                 })
                 values["debit"] = cur.round(values["debit"] + debit)
                 values["credit"] = cur.round(values["credit"] + credit)
-            if not line.reconciled and not cur.is_zero(line.amount_residual):
+            left = cur.round(residual[line.id])
+            if not cur.is_zero(left):
                 due = line.date_maturity or line.date
                 values["open_items"].append({
                     "date": line.move_id.invoice_date or line.date,
@@ -944,8 +890,8 @@ class ResPartner(models.Model):
                     "kind": self._debt_statement_kind(line),
                     "date_due": due,
                     "amount": cur.round(line.balance),
-                    "left": cur.round(line.amount_residual),
-                    "days_late": max((date_to - due).days, 0) if line.amount_residual > 0 else 0,
+                    "left": left,
+                    "days_late": max((date_to - due).days, 0) if left > 0 else 0,
                 })
         for values in result.values():
             values["closing"] = cur.round(values["opening"] + values["debit"] - values["credit"])
@@ -955,6 +901,26 @@ class ResPartner(models.Model):
             values["overdue_total"] = cur.round(sum(i["left"] for i in open_items if i["days_late"] > 0))
             values["not_due_total"] = cur.round(values["open_total"] - values["overdue_total"])
         return result
+
+    @api.model
+    def _debt_residuals_at(self, lines, date_to):
+        """``{line_id: residual}`` of journal items on ``date_to``: their balance less the
+        matchings with items dated up to that day (company currency), one read."""
+        residual = {line.id: line.balance for line in lines}
+        if not lines:
+            return residual
+        partials = self.env["account.partial.reconcile"].search_read(
+            ["|", ("debit_move_id", "in", lines.ids), ("credit_move_id", "in", lines.ids),
+             ("max_date", "<=", date_to)],
+            ["debit_move_id", "credit_move_id", "amount"],
+        )
+        for partial in partials:
+            debit_id, credit_id = partial["debit_move_id"][0], partial["credit_move_id"][0]
+            if debit_id in residual:
+                residual[debit_id] -= partial["amount"]
+            if credit_id in residual:
+                residual[credit_id] += partial["amount"]
+        return residual
 
     @api.model
     def _debt_statement_kind(self, line):

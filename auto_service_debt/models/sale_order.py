@@ -76,7 +76,16 @@ class SaleOrder(models.Model):
         # same check as the Confirm button.
         if vals.get("state") == "sale":
             self.filtered(lambda o: o.state in ("draft", "sent"))._debt_unchecked()._debt_check_block()
-        return super().write(vals)
+        # confirmed or cancelled, or the lines of a confirmed order edited: what the
+        # customer owes (orders not yet invoiced count) changes, an event
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        res = super().write(vals)
+        if "state" in vals or ("order_line" in vals and confirmed):
+            orders = self if "state" in vals else confirmed
+            Status = self.env["debt.partner.status"]
+            for company in orders.company_id:
+                Status._debt_mark(orders.filtered(lambda o, co=company: o.company_id == co).partner_id, company)
+        return res
 
     def _debt_company_amount(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools.misc import format_date, formatLang
 
+from ..models.debt_position import is_overdue
 from ..tools.debt_block import evaluate_block
 from .common import DebtTestCommon
 
@@ -275,7 +276,7 @@ class TestServiceBlock(BlockCommon):
             # Time passes: nothing was posted or paid; the daily run sets the flag.
             later = TODAY + timedelta(days=40)
             steps = self.env["debt.daily.run"]._debt_daily_steps()
-            self.assertIn((10, "flags", "debt.partner.status", "_debt_daily_refresh"), steps)
+            self.assertIn((90, "flags", "debt.partner.status", "_debt_daily_refresh"), steps)
             Status = self.env["debt.partner.status"].sudo()
             candidates = Status._debt_daily_candidates(self.company, later, "flags")
             self.assertIn(partner.id, candidates)
@@ -496,12 +497,27 @@ class TestBlockScale(BlockCommon):
         self.assertEqual((lateral[a.id]["receivable"], lateral[a.id]["overdue_amount"]), (1300.0, 1000.0))
         self.assertEqual((lateral[b.id]["receivable"], lateral[b.id]["overdue_amount"]), (950.0, 1000.0))
         self.assertEqual(lateral[b.id]["disputed_amount"], 700.0)
-        lines = self.env["debt.collection.case"]._debt_due_lines(ids, self.company, TODAY, with_credits=True)
+        # the aging rows (the view's query at a date) and the line reader agree with it
+        aging = self.env["debt.aging.report"]._debt_aging_rows(ids, self.company, TODAY)
+        lines = Position._debt_due_lines(ids, self.company, TODAY, with_credits=True)
         for pid in ids:
-            from_lines = Position._position_from_lines(lines[pid], self.company, TODAY)
-            for key in ("receivable", "overdue_amount", "overdue_count", "oldest_due_date",
-                        "overdue_days", "plan_amount", "disputed_amount"):
-                self.assertEqual(from_lines[key], lateral[pid][key], key)
+            self.assertEqual(
+                (aging[pid]["total"], aging[pid]["overdue"], aging[pid]["in_plan"], aging[pid]["disputed"]),
+                (lateral[pid]["receivable"], lateral[pid]["overdue_amount"], lateral[pid]["plan_amount"],
+                 lateral[pid]["disputed_amount"]),
+            )
+            overdue = [line for line in lines[pid] if is_overdue(line, TODAY)]
+            self.assertEqual(round(sum(line["residual"] for line in overdue), 2), lateral[pid]["overdue_amount"])
+            self.assertEqual(len(overdue), lateral[pid]["overdue_count"])
+            self.assertEqual(round(sum(line["residual"] for line in lines[pid]), 2), lateral[pid]["receivable"])
+        self.assertEqual(aging[b.id]["credits"], -50.0)
+        # the collection step's positions with their lines: the same figures and the reader's lines
+        with_lines, their_lines = Position._get_positions(a | b, self.company, TODAY, with_lines=True)
+        self.assertEqual(with_lines, lateral)
+        reader = Position._debt_due_lines(ids, self.company, TODAY)
+        for pid in ids:
+            self.assertEqual(their_lines[pid], reader[pid])
+            self.assertTrue(their_lines[pid])
 
     def test_line_flags_follow_invoice(self):
         """The position reads the invoice's plan and dispute states from its due lines:
@@ -527,9 +543,10 @@ class TestBlockScale(BlockCommon):
         # Installed on existing journal items: the columns are created and filled by SQL.
         self.env.flush_all()
         self.env.cr.execute(
-            "ALTER TABLE account_move_line DROP COLUMN debt_in_plan, DROP COLUMN debt_disputed"
+            "ALTER TABLE account_move_line DROP COLUMN debt_in_plan CASCADE, DROP COLUMN debt_disputed CASCADE"
         )
         self.env["account.move.line"]._debt_init_line_flags()
+        self.env["debt.aging.report"].init()  # the view reads the copied flags
         self.env.invalidate_all()
         self.assertEqual(disputed.line_ids.filtered("date_maturity").mapped("debt_disputed"), [True])
         self.assertEqual(figures(), (700.0, 0.0, 1000.0))

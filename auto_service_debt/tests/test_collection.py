@@ -142,8 +142,11 @@ class TestCollectionWorkflow(CollectionCommon):
         self._run(d("2026-01-12"))
         case = self._case(self.customer)
         self._pay(invoice, amount=500.0, on=d("2026-01-13"))
+        self.env.cr.flush()  # the end of the request that registers the payment
         self.assertEqual(case.state, "open", "a partial payment leaves the case open")
         self._pay(invoice, amount=1000.0, on=d("2026-01-14"))
+        self.assertEqual(case.state, "open", "cases settle once, at the end of the transaction")
+        self.env.cr.flush()
         self.assertEqual(case.state, "closed")
         self.assertEqual(case.close_reason, "paid")
         self.assertFalse(case.block_service)

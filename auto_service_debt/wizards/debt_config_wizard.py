@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_company import DEBT_BLOCK_SETTINGS, DEBT_SETTINGS_FIELDS
+from ..models.res_company import DEBT_SETTINGS_FIELDS
 
 
 class DebtConfigWizard(models.TransientModel):
@@ -168,20 +168,8 @@ class DebtConfigWizard(models.TransientModel):
             }
             if not changed:
                 continue
+            # the stored flags follow a change of the limits at the end of the transaction
             company.write(changed)
-            if set(changed) & set(DEBT_BLOCK_SETTINGS):
-                # The stored flags (filters, banners) follow the new limits now, not at night.
-                self._debt_refresh_flags(company)
-
-    @api.model
-    def _debt_refresh_flags(self, company):
-        Status = self.env["debt.partner.status"].sudo().with_company(company)
-        today = fields.Date.context_today(self)
-        partner_ids = sorted(Status._debt_daily_candidates(company, today, "flags"))
-        size = max(company.debt_batch_size, 1)
-        for start in range(0, len(partner_ids), size):
-            partners = self.env["res.partner"].browse(partner_ids[start:start + size])
-            Status._debt_refresh(partners, company, today, commercial=True)
 
     def action_run_now(self):
         """Start the scheduled daily run now (a Debt Manager's button)."""
