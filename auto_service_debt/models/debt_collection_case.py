@@ -692,6 +692,11 @@ class DebtCollectionCase(models.Model):
                 to_close |= case
         for plan, plan_cases in to_pause.items():
             plan_cases._debt_pause(plan)
+        # a paused case shows what is left outside the plan: nothing overdue
+        self._debt_write_figures({
+            case.id: (positions[case.partner_id.id], [], 0)
+            for plan_cases in to_pause.values() for case in plan_cases
+        })
         to_close._debt_close("paid", today)
 
     def _debt_pause(self, plan):

@@ -134,6 +134,8 @@ class TestEventPath(CollectionCommon):
         plan = self._plan(invoice, date(2026, 3, 10))
         self.assertEqual((case.state, case.plan_id), ("open", plan))
         self.assertFalse(case.blocks_customer)
+        self.assertEqual((case.overdue_amount, case.dunnable_amount, case.receivable_amount),
+                         (0.0, 0.0, 40000.0), "nothing overdue outside the plan")
         self.assertAgree(self.customer, date(2026, 3, 10), False)
         # the paused case does not move on while the plan is kept (first installment 9 April)
         self._daily(date(2026, 4, 5))
