@@ -54,7 +54,20 @@ class DebtCollectionPromise(models.Model):
                 "Promise to pay %(amount)s by %(date)s recorded.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
             ))
+        promises._debt_mark_customers()
         return promises
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "state" in vals:
+            self._debt_mark_customers()
+        return res
+
+    def _debt_mark_customers(self):
+        """A promise made, kept, broken or cancelled is an event of its customer."""
+        Status = self.env["debt.partner.status"]
+        for company in self.company_id:
+            Status._debt_mark(self.filtered(lambda p, co=company: p.company_id == co).partner_id, company)
 
     def _debt_check_due(self, positions, today):
         """Settle the open promises whose date has passed: kept when the promised
