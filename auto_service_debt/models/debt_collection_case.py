@@ -350,9 +350,7 @@ class DebtCollectionCase(models.Model):
 
     def _debt_mark_customers(self):
         """The event of a case: its customer's block may have changed."""
-        Status = self.env["debt.partner.status"]
-        for company in self.company_id:
-            Status._debt_mark(self.filtered(lambda c, co=company: c.company_id == co).partner_id, company)
+        self.env["debt.partner.status"]._debt_mark_records(self)
 
     def _debt_check_close_write(self, vals):
         """A case is closed by its paths only: paid (the payment), written off (the
@@ -382,11 +380,6 @@ class DebtCollectionCase(models.Model):
     # Data gathering
     # ------------------------------------------------------------------
 
-    @api.model
-    def _debt_due_lines(self, partner_ids, company, today, with_credits=False):
-        """The open due lines of ``partner_ids`` (``debt.position._debt_due_lines``)."""
-        return self.env["debt.position"]._debt_due_lines(partner_ids, company, today, with_credits)
-
     @staticmethod
     def _debt_dunnable(lines, today):
         """Overdue lines that may be dunned: overdue as the position counts them (not in
@@ -397,7 +390,7 @@ class DebtCollectionCase(models.Model):
         """Every open due line of the case's customer (line dicts, with penalties)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
-        lines = self._debt_due_lines([self.partner_id.id], self.company_id, today).get(
+        lines = self.env["debt.position"]._debt_due_lines([self.partner_id.id], self.company_id, today).get(
             self.partner_id.id, []
         )
         return lines
@@ -750,7 +743,7 @@ class DebtCollectionCase(models.Model):
                 by_company[case.company_id] |= case.partner_id
             lines_by_partner = {}
             for company, partners in by_company.items():
-                lines_by_partner.update(self._debt_due_lines(partners.ids, company, today))
+                lines_by_partner.update(self.env["debt.position"]._debt_due_lines(partners.ids, company, today))
             self._debt_add_penalties(lines_by_partner)
         groups = []
         for case in fresh:
@@ -1099,7 +1092,7 @@ class DebtCollectionCase(models.Model):
             positions = self.env["debt.position"]._get_positions(cases.partner_id, company, today)
             self.sudo()._debt_settle_cases(cases.partner_id, company, today, positions)
             cases = cases.filtered(lambda c: c.state == "open")
-            lines = self._debt_due_lines(cases.partner_id.ids, company, today)
+            lines = self.env["debt.position"]._debt_due_lines(cases.partner_id.ids, company, today)
             figures = {}
             for case in cases:
                 dunnable = self._debt_dunnable(lines.get(case.partner_id.id, []), today)

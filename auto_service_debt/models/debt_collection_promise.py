@@ -65,9 +65,7 @@ class DebtCollectionPromise(models.Model):
 
     def _debt_mark_customers(self):
         """A promise made, kept, broken or cancelled is an event of its customer."""
-        Status = self.env["debt.partner.status"]
-        for company in self.company_id:
-            Status._debt_mark(self.filtered(lambda p, co=company: p.company_id == co).partner_id, company)
+        self.env["debt.partner.status"]._debt_mark_records(self)
 
     def _debt_check_due(self, positions, today):
         """Settle the open promises whose date has passed: kept when the promised

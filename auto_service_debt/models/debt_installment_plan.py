@@ -546,9 +546,7 @@ class DebtInstallmentPlan(models.Model):
     def _debt_mark_customers(self):
         """The event of a plan (confirmed, defaulted, cancelled, done): its customer's
         cases and flag follow at the settle step."""
-        Status = self.env["debt.partner.status"]
-        for company in self.company_id:
-            Status._debt_mark(self.filtered(lambda p, co=company: p.company_id == co).partner_id, company)
+        self.env["debt.partner.status"]._debt_mark_records(self)
 
     # ------------------------------------------------------------ allocation
 

@@ -120,6 +120,13 @@ class DebtPartnerStatus(models.Model):
             self.env["res.partner"].invalidate_model(["debt_blocked", "debt_blocked_reasons"])
 
     @api.model
+    def _debt_mark_records(self, records):
+        """Mark the customers (``partner_id``) of ``records`` in their companies
+        (``company_id``): the event of a case, a plan, a promise, an order."""
+        for company in records.company_id:
+            self._debt_mark(records.filtered(lambda r, co=company: r.company_id == co).partner_id, company)
+
+    @api.model
     def _debt_mark_company(self, company):
         """Every customer of ``company`` may have changed (its block settings did)."""
         if not self.env.context.get("debt_run_key"):

@@ -81,10 +81,7 @@ class SaleOrder(models.Model):
         confirmed = self.filtered(lambda o: o.state == "sale")
         res = super().write(vals)
         if "state" in vals or ("order_line" in vals and confirmed):
-            orders = self if "state" in vals else confirmed
-            Status = self.env["debt.partner.status"]
-            for company in orders.company_id:
-                Status._debt_mark(orders.filtered(lambda o, co=company: o.company_id == co).partner_id, company)
+            self.env["debt.partner.status"]._debt_mark_records(self if "state" in vals else confirmed)
         return res
 
     def _debt_company_amount(self):
