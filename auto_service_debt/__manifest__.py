@@ -64,6 +64,9 @@
         "demo/debt_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "auto_service_debt/static/src/scss/debt_documents.scss",
+        ],
         "web.assets_tests": [
             "auto_service_debt/static/src/js/tours/*.js",
         ],

@@ -35,3 +35,4 @@ from . import debt_vehicle_hold
 from . import debt_claim
 from . import debt_claim_line
 from . import base_partner_merge
+from . import ir_actions_report

@@ -127,17 +127,31 @@ class DebtCollectionCase(models.Model):
     disputed_move_ids = fields.Many2many(
         "account.move", compute="_compute_disputed_moves", string="Disputed Invoices"
     )
-    # Claim letter (претензия).
-    claim_number = fields.Char(string="Claim Number", tracking=True, copy=False)
-    claim_date = fields.Date(string="Claim Sent On", tracking=True, copy=False)
-    claim_tracking = fields.Char(string="Postal Tracking", copy=False)
+    # Claim letter (претензия): the case's current claim, its sending facts and deadline.
+    claim_id = fields.Many2one(
+        "debt.claim", string="Current Claim", readonly=True, copy=False, index="btree_not_null",
+        help="The last claim letter issued for the case (a new claim replaces it).",
+    )
+    claim_number = fields.Char(related="claim_id.name", string="Claim Number")
+    claim_date = fields.Date(related="claim_id.sent_date", string="Claim Sent On")
+    claim_tracking = fields.Char(related="claim_id.tracking_ref", string="Postal Tracking")
     claim_deadline = fields.Date(
-        string="Claim Deadline",
-        compute="_compute_claim_deadline",
-        store=True,
-        readonly=False,
-        help="Sent date plus the company's claim term: 30 days for businesses, 10 by default for "
-        "individuals.",
+        related="claim_id.deadline", string="Claim Deadline", store=True,
+        help="Counted from the sending of the claim: for a business 30 calendar days from sending "
+        "(or the contract's term), for an individual the company's term from receipt.",
+    )
+    gate_note = fields.Char(
+        string="Waiting For", compute="_compute_gate_note",
+        help="What the case lacks to enter the next stage its days overdue call for.",
+    )
+    court_route = fields.Selection(
+        [("arbitrazh", "Arbitrazh court (claim procedure)"),
+         ("court_order", "Court order (судебный приказ) at a magistrate"),
+         ("claim", "Statement of claim in a court of general jurisdiction")],
+        string="Court Route", compute="_compute_court_route",
+        help="Businesses go to the arbitrazh court after the claim's 30 days; an individual's "
+        "debt up to the company's court-order limit is recovered by a court order, above it by a "
+        "statement of claim.",
     )
     car_held = fields.Boolean(
         string="Holding the Customer's Car",
@@ -193,18 +207,36 @@ class DebtCollectionCase(models.Model):
         for case in self:
             case.disputed_move_ids = case.dispute_ids.filtered(lambda d: d.state == "open").move_ids
 
-    @api.depends("claim_date", "partner_id.is_company", "company_id")
-    def _compute_claim_deadline(self):
+    def _compute_court_route(self):
         for case in self:
-            if not case.claim_date:
-                case.claim_deadline = False
-                continue
-            company = case.company_id
             if case.partner_id.commercial_partner_id.is_company:
-                days = company.debt_claim_days_business or 30
+                case.court_route = "arbitrazh"
             else:
-                days = company.debt_claim_days_individual or 10
-            case.claim_deadline = case.claim_date + timedelta(days=days)
+                limit = case.company_id.debt_court_order_limit
+                owed = case.receivable_amount + case.penalty_amount
+                case.court_route = "court_order" if not limit or owed <= limit else "claim"
+
+    def _compute_gate_note(self):
+        today = fields.Date.context_today(self)
+        open_cases = self.filtered(lambda c: c.state == "open" and c.stage_id and c.id)
+        facts = self._debt_gate_facts(open_cases)
+        stages_of = {}
+        for case in self:
+            case.gate_note = False
+            if case not in open_cases or case.plan_id:
+                continue
+            if case.company_id not in stages_of:
+                stages_of[case.company_id] = self.env["debt.collection.stage"]._debt_stages(case.company_id)
+            stages = stages_of[case.company_id]
+            following = self._debt_next_stage(stages, case.stage_id, stages.browse())
+            if not following or following == case.stage_id or following.days_overdue > case.overdue_days:
+                continue
+            missing = following._debt_gate_missing(facts.get(case.id, {}), today)
+            if missing:
+                case.gate_note = self.env._(
+                    "Stage «%(stage)s» is due by the days overdue, but %(missing)s.",
+                    stage=following.name, missing=missing,
+                )
 
     def _compute_counts(self):
         contacts = dict(self.env["debt.contact.log"]._read_group(
@@ -337,6 +369,8 @@ class DebtCollectionCase(models.Model):
 
     def write(self, vals):
         self._debt_check_close_write(vals)
+        if vals.get("stage_id") and not self.env.context.get("debt_no_entry_actions"):
+            self._debt_check_gates(vals["stage_id"])
         marked = BLOCK_FIELDS & set(vals)
         if marked & {"partner_id", "company_id"}:
             self._debt_mark_customers()
@@ -472,6 +506,7 @@ class DebtCollectionCase(models.Model):
             positions, today
         )
         broken_ids = set(broken.case_id.ids)
+        gate_facts = self._debt_gate_facts(cases)
         to_resume = Case.browse()
         moves = defaultdict(lambda: Case.browse())
         new_cases = []
@@ -493,9 +528,10 @@ class DebtCollectionCase(models.Model):
                 if case.id in broken_ids:
                     target = self._debt_next_stage(stages, case.stage_id, target)
                     paused = False
+                target = self._debt_gate_cap(stages, case.stage_id, target, gate_facts[case.id], today)
                 if not paused and self._debt_is_later(stages, target, case.stage_id, order):
                     moves[target.id] |= case
-            elif target:
+            elif target and (target := self._debt_gate_cap(stages, stages.browse(), target, {}, today)):
                 new_cases.append({
                     "partner_id": pid,
                     "company_id": company.id,
@@ -549,8 +585,10 @@ class DebtCollectionCase(models.Model):
                     for partner in missing
                 ])
             cases.filtered("plan_id")._debt_resume(today, message=False)
+            gate_facts = self._debt_gate_facts(cases)
             for case in cases:
                 following = self._debt_next_stage(stages, case.stage_id, stages.browse())
+                following = self._debt_gate_cap(stages, case.stage_id, following, gate_facts[case.id], today)
                 if case.partner_id in missing or not following:
                     following = case.stage_id
                 if following != case.stage_id:
@@ -593,6 +631,82 @@ class DebtCollectionCase(models.Model):
         elif not current and stages:
             following = stages[0]
         return target if self._debt_is_later(stages, target, following) else following
+
+    @api.model
+    def _debt_gate_facts(self, cases):
+        """What the stage gates ask of ``cases``, read for all of them at once:
+        ``{case_id: {"last_reminder": date, "claim": number, "claim_sent": bool,
+        "claim_deadline": date}}``. A reminder is an e-mail reminder of the case (stage
+        entry or manual) or an outgoing contact that reached the customer."""
+        facts = {case.id: {} for case in cases}
+        if not cases:
+            return facts
+        self.env["debt.dunning.log"].flush_model(["case_id", "kind", "channel", "date"])
+        self.env["debt.contact.log"].flush_model(["case_id", "direction", "result", "date"])
+        self.env["debt.claim"].flush_model(["name", "state", "sent_date", "deadline"])
+        self.flush_model(["claim_id"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT c.id, r.last_reminder, cl.name, cl.sent_date, cl.deadline
+              FROM debt_collection_case c
+              LEFT JOIN debt_claim cl ON cl.id = c.claim_id AND cl.state = 'issued'
+              LEFT JOIN LATERAL (
+                    SELECT max(d) AS last_reminder FROM (
+                        SELECT max(l.date) AS d FROM debt_dunning_log l
+                         WHERE l.case_id = c.id AND l.channel = 'email'
+                           AND l.kind IN ('stage', 'manual')
+                        UNION ALL
+                        SELECT max(k.date)::date FROM debt_contact_log k
+                         WHERE k.case_id = c.id AND k.direction = 'out'
+                           AND k.result IN ('reached', 'promise', 'refused', 'callback')
+                    ) AS both_kinds
+              ) r ON TRUE
+             WHERE c.id = ANY(%s)
+            """,
+            list(cases.ids),
+        ))
+        for case_id, last_reminder, claim, sent, deadline in self.env.cr.fetchall():
+            facts[case_id] = {
+                "last_reminder": last_reminder, "claim": claim, "claim_sent": bool(sent),
+                "claim_deadline": deadline,
+            }
+        return facts
+
+    @api.model
+    def _debt_gate_cap(self, stages, current, target, facts, today):
+        """The furthest stage from ``current`` towards ``target``, entered one stage
+        after the other, whose gates hold with ``facts``: a case never skips a gate."""
+        if not self._debt_is_later(stages, target, current):
+            return target
+        ids = stages.ids
+        start = ids.index(current.id) + 1 if current.id in ids else 0
+        reached = current
+        for stage in stages[start:ids.index(target.id) + 1]:
+            if stage._debt_gate_missing(facts, today):
+                break
+            reached = stage
+        return reached
+
+    def _debt_check_gates(self, stage_id):
+        """A case moved by hand to a later stage must meet its gates (the daily run and
+        the other paths cap their moves themselves)."""
+        stage = self.env["debt.collection.stage"].browse(stage_id)
+        if not (stage.gate_reminder or stage.gate_claim):
+            return
+        today = fields.Date.context_today(self)
+        facts = self._debt_gate_facts(self)
+        for case in self:
+            stages = stage._debt_stages(case.company_id)
+            if not self._debt_is_later(stages, stage, case.stage_id):
+                continue
+            missing = stage._debt_gate_missing(facts.get(case.id, {}), today, manual=True)
+            if missing:
+                raise UserError(self.env._(
+                    "Case %(case)s (%(partner)s) cannot enter the stage «%(stage)s»: %(missing)s. "
+                    "Complete that step first.",
+                    case=case.name, partner=case.partner_id.display_name, stage=stage.name,
+                    missing=missing,
+                ))
 
     @api.model
     def _debt_write_figures(self, figures):
@@ -1035,9 +1149,8 @@ class DebtCollectionCase(models.Model):
 
     def _debt_send_manual_reminder(self):
         """Send now (within the legal hours) a reminder of the overdue items of each
-        case, with the template of its stage or the first reminder."""
+        case, in the wording of its stage (``_debt_manual_template``)."""
         today = fields.Date.context_today(self)
-        default = self.env.ref("auto_service_debt.mail_template_debt_reminder")
         groups = []
         for case in self.sudo().filtered(lambda c: c.state == "open"):
             lines = self._debt_dunnable(case._debt_open_lines(today), today)
@@ -1049,7 +1162,7 @@ class DebtCollectionCase(models.Model):
                 "company": case.company_id,
                 "case": case,
                 "stage": None,
-                "template": case.stage_id.mail_template_id or default,
+                "template": case._debt_manual_template(),
                 "user": case.user_id,
                 "lines": lines,
             })
@@ -1061,6 +1174,22 @@ class DebtCollectionCase(models.Model):
         self._debt_add_penalties({g["partner"].id: g["lines"] for g in groups})
         self._debt_dispatch("manual", groups, today)
         return len(groups)
+
+    def _debt_manual_template(self):
+        """The wording of a reminder sent by hand: the stage's template for manual
+        reminders, else its entry e-mail, else the entry e-mail of the last stage before it
+        that has one (never a softer stage's wording than the case has reached)."""
+        self.ensure_one()
+        stage = self.stage_id
+        if stage.manual_template_id or stage.mail_template_id:
+            return stage.manual_template_id or stage.mail_template_id
+        stages = stage._debt_stages(self.company_id)
+        ids = stages.ids
+        earlier = stages[:ids.index(stage.id)] if stage.id in ids else stages.browse()
+        for previous in reversed(earlier):
+            if previous.mail_template_id:
+                return previous.mail_template_id
+        return self.env.ref("auto_service_debt.mail_template_debt_reminder")
 
     def action_view_contacts(self):
         self.ensure_one()
@@ -1211,7 +1340,7 @@ class DebtCollectionCase(models.Model):
         claim = self._debt_current_claim()
         if not claim:
             claim = self.env["debt.claim"]._debt_issue(self.partner_id, self.company_id, case=self)
-        elif self.claim_number != claim.name:
+        elif self.claim_id != claim:
             claim._debt_record_on_case()
         return claim
 
@@ -1258,7 +1387,7 @@ class DebtCollectionCase(models.Model):
         return {
             "date": today,
             "lang": self.partner_id.lang or "en_US",
-            "currency": cur.name,
+            "currency": Claim._debt_currency_label(cur, self.partner_id.lang),
             "stage": self.stage_id.name or "",
             # the last letter before the claim warns of it
             "final": bool(later[:1].legal) and not self.stage_id.legal,

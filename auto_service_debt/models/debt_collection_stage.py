@@ -1,6 +1,7 @@
 """Stages of the collection workflow and the actions run when a case enters them."""
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class DebtCollectionStage(models.Model):
@@ -49,12 +50,72 @@ class DebtCollectionStage(models.Model):
         string="Legal Stage",
         help="A stage with legal consequences (claim, court, enforcement).",
     )
+    manual_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail for Manual Reminders",
+        domain="[('model', '=', 'debt.collection.case')]",
+        help="Sent when a collector sends a reminder by hand while the case is at this stage. "
+        "Empty: the e-mail on entry of this stage, or of the last stage before it that has one.",
+    )
+    # Gates: what a case needs, besides the days overdue, to enter the stage.
+    gate_reminder = fields.Boolean(
+        string="Requires a Reminder Sent",
+        help="A case enters this stage only after a reminder of the case was sent to the "
+        "customer (by e-mail, letter or a logged contact task), at least the days below ago.",
+    )
+    gate_reminder_days = fields.Integer(
+        string="Days Since the Reminder",
+        help="Days the customer gets after the last reminder before the case may enter this stage.",
+    )
+    gate_claim = fields.Boolean(
+        string="Requires an Expired Claim",
+        help="A case enters this stage only when a claim letter was issued and sent to the "
+        "customer and its deadline has passed: for a business, 30 calendar days from sending "
+        "(Arbitrazh Procedure Code art. 4 §5) or the contract's term; for an individual, the "
+        "company's term.",
+    )
+    gate_manual = fields.Boolean(
+        string="Entered by Hand Only",
+        help="The daily run never moves a case into this stage; a collector does, when its "
+        "condition is met (e.g. enforcement once the court has decided).",
+    )
     fold = fields.Boolean(string="Folded in Kanban")
     description = fields.Text(translate=True)
 
     _sql_constraints = [
         ("days_positive", "CHECK(days_overdue >= 0)", "Days overdue cannot be negative."),
+        ("gate_days_positive", "CHECK(gate_reminder_days >= 0)",
+         "The days since the reminder cannot be negative."),
     ]
+
+    def _debt_gate_missing(self, facts, today, manual=False):
+        """What ``facts`` (of ``debt.collection.case._debt_gate_facts``) lack for a case to
+        enter this stage, as a translated sentence; empty when nothing is missing.
+        ``manual``: the move is a collector's, not the daily run's."""
+        self.ensure_one()
+        _ = self.env._
+        if self.gate_manual and not manual:
+            return _("a collector moves the case to this stage by hand when its condition is met")
+        if self.gate_reminder:
+            last = facts.get("last_reminder")
+            if not last:
+                return _("no reminder has been sent to the customer yet")
+            if (today - last).days < self.gate_reminder_days:
+                return _(
+                    "the last reminder was sent on %(date)s; the customer has %(days)s days "
+                    "to react", date=format_date(self.env, last), days=self.gate_reminder_days,
+                )
+        if self.gate_claim:
+            if not facts.get("claim"):
+                return _("no claim letter has been issued")
+            if not facts.get("claim_sent"):
+                return _("claim %(claim)s has not been sent (record how and when it was sent)",
+                         claim=facts["claim"])
+            deadline = facts.get("claim_deadline")
+            if not deadline or deadline >= today:
+                return _("the deadline of claim %(claim)s runs until %(date)s",
+                         claim=facts["claim"], date=format_date(self.env, deadline))
+        return ""
 
     @api.model
     def _debt_stages(self, company):

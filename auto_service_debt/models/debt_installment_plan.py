@@ -724,7 +724,7 @@ class DebtInstallmentPlan(models.Model):
                 "address": address(partner),
                 "vat": partner.vat or "",
             },
-            "currency": currency.name,
+            "currency": self.env["debt.claim"]._debt_currency_label(currency, partner.lang),
             "invoices": invoices,
             "amount_invoices": self.amount_invoices,
             "amount_invoices_str": money(self.amount_invoices),

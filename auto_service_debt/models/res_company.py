@@ -13,6 +13,7 @@ DEBT_SETTINGS_FIELDS = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_prepayment_percent",
     "debt_block_repair", "debt_batch_size", "debt_claim_days_business",
     "debt_claim_days_individual", "debt_claim_signatory_name", "debt_claim_signatory_title",
+    "debt_court_order_limit", "debt_interest_product_id",
     "debt_plan_grace_days", "debt_upcoming_days", "debt_230_limit_email",
     "debt_bad_debt_account_id", "debt_collector_id",
     # defined with their features (penalties, key rates, discipline score)
@@ -25,6 +26,7 @@ DEBT_BLOCK_SETTINGS = ("debt_max_overdue_days", "debt_max_overdue_amount", "acco
 DEBT_NON_NEGATIVE = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_claim_days_business",
     "debt_claim_days_individual", "debt_plan_grace_days", "debt_upcoming_days",
+    "debt_court_order_limit",
 )
 
 # The shipped key-rate table holds every change published up to this day.
@@ -72,7 +74,14 @@ class ResCompany(models.Model):
     debt_claim_days_individual = fields.Integer(
         string="Claim Deadline for Individuals (days)",
         default=10,
-        help="Days an individual customer gets to pay after a claim letter.",
+        help="Days an individual customer gets to pay after receiving a claim letter.",
+    )
+    debt_court_order_limit = fields.Monetary(
+        string="Court Order Limit",
+        currency_field="currency_id",
+        default=500000.0,
+        help="An individual's debt up to this amount is recovered by a court order "
+        "(судебный приказ) at a magistrate; above it by a statement of claim.",
     )
     debt_claim_signatory_name = fields.Char(
         string="Claim Signatory",
@@ -255,7 +264,13 @@ class ResCompany(models.Model):
     debt_penalty_product_id = fields.Many2one(
         "product.product",
         string="Penalty Product",
-        help="Product of the invoices that charge penalties and interest (no VAT by default).",
+        help="Product of the invoices that charge a contractual penalty (no VAT by default).",
+    )
+    debt_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest Product",
+        help="Product of the invoices that charge interest for the use of another's money "
+        "(art. 395 of the Civil Code), which is not a penalty (no VAT by default).",
     )
 
     @api.constrains("debt_penalty_policy_id")
@@ -270,8 +285,14 @@ class ResCompany(models.Model):
                     company=company.name, policy=company.debt_penalty_policy_id.display_name,
                 ))
 
-    def _debt_penalty_product(self):
+    def _debt_penalty_product(self, kind="contract"):
+        """The product that invoices a charge of ``kind``: a contractual penalty
+        (``contract``) or art. 395 interest (``key_rate``)."""
         self.ensure_one()
+        if kind == "key_rate":
+            return self.debt_interest_product_id or self.env.ref(
+                "auto_service_debt.product_debt_interest", raise_if_not_found=False
+            )
         return self.debt_penalty_product_id or self.env.ref(
             "auto_service_debt.product_debt_penalty", raise_if_not_found=False
         )

@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     debt_claim_days_individual = fields.Integer(
         related="company_id.debt_claim_days_individual", readonly=False
     )
+    debt_court_order_limit = fields.Monetary(
+        related="company_id.debt_court_order_limit", readonly=False
+    )
     debt_claim_signatory_name = fields.Char(
         related="company_id.debt_claim_signatory_name", readonly=False
     )
@@ -60,6 +63,9 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_penalty_product_id = fields.Many2one(
         related="company_id.debt_penalty_product_id", readonly=False
+    )
+    debt_interest_product_id = fields.Many2one(
+        related="company_id.debt_interest_product_id", readonly=False
     )
     debt_key_rate_known_until = fields.Date(
         related="company_id.debt_key_rate_known_until", readonly=False

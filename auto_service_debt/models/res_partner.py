@@ -851,7 +851,7 @@ class ResPartner(models.Model):
             values = {
                 "partner": partner,
                 "lang": partner.lang or "en_US",
-                "currency": cur.name,
+                "currency": self.env["debt.claim"]._debt_currency_label(cur, partner.lang),
                 "date_from": date_from,
                 "date_to": date_to,
                 "opening": balance,

@@ -16,3 +16,5 @@ from . import test_tour_block
 from . import test_roles
 from . import test_tour_roles
 from . import test_demo_settings
+from . import test_stage_gates
+from . import test_tour_claim_pdf

@@ -3,16 +3,18 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtTestCommon, render_pdf_text
+from .common import UNSTYLED_REPORT_URL, DebtTestCommon, render_pdf_text
 
 CLAIM_DAY = date(2025, 8, 15)
 
 
-@tagged("post_install", "-at_install")
-class TestClaimLetter(DebtTestCommon):
+class ClaimLetterCommon(DebtTestCommon):
+    """A Russian shop in roubles, an individual with art. 395 interest and a business with
+    a contractual penalty, their work orders, cars and overdue invoices."""
+
     @classmethod
     def setup_independent_company(cls, **kwargs):
         rub = cls.env.ref("base.RUB")
@@ -121,7 +123,10 @@ class TestClaimLetter(DebtTestCommon):
         self.assertEqual(action["report_name"], "auto_service_debt.report_claim_letter")
         return self.env["debt.claim"].browse(action["context"]["active_ids"])
 
-    # ------------------------------------------------------------------
+
+
+@tagged("post_install", "-at_install")
+class TestClaimLetter(ClaimLetterCommon):
     @freeze_time(CLAIM_DAY)
     def test_individual_claim_values_and_pdf(self):
         claim = self._print(self.case_person, self.collector)
@@ -144,26 +149,35 @@ class TestClaimLetter(DebtTestCommon):
              (date(2025, 7, 28), date(2025, 8, 15), 19, 20000.00, 187.40)],
         ])
         self.assertEqual(values["totals"], {"principal": 30000.00, "penalties": 520.83, "total": 30520.83})
-        self.assertEqual(values["deadline"], date(2025, 8, 25))
-        self.assertEqual(values["legal"]["articles"], ["309", "310", "395"])
+        self.assertEqual(values["deadline_days"], 10)
+        self.assertEqual(values["deadline_from"], "receipt")
+        self.assertFalse(claim.deadline)  # runs from the sending, not yet recorded
+        self.assertEqual(values["legal"]["articles"], ["309", "310", "702", "711", "395"])
+        # the collector has no sales rights: the work order is cited all the same
         self.assertEqual(values["basis"]["orders"][0]["number"], self.order.name)
+        self.assertEqual(values["basis"]["orders"][0]["plate"], "А123ВС777")
         self.assertEqual(values["basis"]["vehicles"][0]["vin"], "XTA21700080012345")
         self.assertEqual(values["payment"]["acc_number"], "40702810900000012345")
 
         text = self._render(claim)
         for expected in (
-            "ПРЕТЕНЗИЯ", "Иванов Сергей Петрович", "ООО «Гараж-Тест»", "ИНН: 7701234567",
-            "КПП: 770101001", "40702810900000012345", "044525225",
+            "ПРЕТЕНЗИЯ", "Иванов Сергей Петрович", "ООО «Гараж-Тест»", "ИНН 7701234567",
+            "КПП 770101001", "40702810900000012345", "044525225",
             f"Исх. № {claim.name}", "от 15.08.2025",
             self.order.name, "А123ВС777", "XTA21700080012345",
             self.inv_a.name, "10 000,00", self.inv_b.name, "25 500,00", "5 500,00", "20 000,00",
             "147,95", "93,70", "69,86", "21,92", "187,40",
-            "241,65", "279,18", "520,83", "30 000,00", "30 520,83",
-            "не позднее 25.08.2025", "в течение 10 дней",
+            "241,65", "279,18", "520,83", "30 000,00 руб.", "30 520,83 руб.",
+            "в течение 10 календарных дней с даты получения настоящей претензии",
+            "Тридцать тысяч пятьсот двадцать рублей, восемьдесят три копейки",
+            "проценты за пользование чужими денежными средствами",
             "309", "310", "395", "ключевой ставке Банка России",
-            "обратиться в суд", "Генеральный директор", "Петров П. П.",
+            "в суд", "Генеральный директор", "Петров П. П.",
         ):
             self.assertIn(expected, text)
+        self.assertNotIn("неустойк", text.lower())
+        self.assertNotIn("RUB", text)
+        self.assertNotIn("не позднее", text)
         self.assertNotIn("712", text)
         self.assertNotIn("арбитражный суд", text)
         self.assertNotIn(self.inv_e.name, text)
@@ -180,15 +194,15 @@ class TestClaimLetter(DebtTestCommon):
              [(date(2025, 8, 2), date(2025, 8, 15), 14, 676.21)]],
         )
         self.assertEqual(values["totals"], {"principal": 198300.50, "penalties": 5326.21, "total": 203626.71})
-        self.assertEqual(values["deadline"], date(2025, 9, 14))
-        self.assertEqual(values["legal"]["articles"], ["309", "310", "330"])
+        self.assertEqual((values["deadline_days"], values["deadline_from"]), (30, "sending"))
+        self.assertEqual(values["legal"]["articles"], ["309", "310", "702", "711", "330"])
         text = self._render(claim)
         for expected in (
-            "ПРЕТЕНЗИЯ", "ООО «ТрансЛогистик»", "ИНН: 5036000000", "КПП: 503601001",
+            "ПРЕТЕНЗИЯ", "ООО «ТрансЛогистик»", "ИНН 5036000000", "КПП 503601001",
             f"Исх. № {claim.name}", "Договор № 15/2025 от 10.01.2025",
             self.inv_c.name, "150 000,00", self.inv_d.name, "48 300,50",
-            "4 650,00", "676,21", "5 326,21", "198 300,50", "203 626,71",
-            "не позднее 14.09.2025", "в течение 30 дней",
+            "4 650,00", "676,21", "5 326,21", "198 300,50", "203 626,71 руб.",
+            "в течение 30 календарных дней со дня направления настоящей претензии", "Неустойка",
             "309", "310", "330", "арбитражный суд", "АПК РФ",
         ):
             self.assertIn(expected, text)
@@ -201,8 +215,9 @@ class TestClaimLetter(DebtTestCommon):
         claim = self._print(self.case_person)
         text = self._render(claim)
         self.assertIn("CLAIM", text)
-        self.assertIn("30,520.83", text)
-        self.assertIn("no later than 08/25/2025", text)
+        self.assertIn("30,520.83 RUB", text)
+        self.assertIn("within 10 calendar days of the day you receive this claim", text)
+        self.assertIn("Thirty Thousand, Five Hundred And Twenty", text)
         self.assertNotIn("ПРЕТЕНЗИЯ", text)
 
     # ------------------------------------------------------------------
@@ -213,28 +228,125 @@ class TestClaimLetter(DebtTestCommon):
         self.assertEqual(first, again)
         self.assertEqual(self.env["debt.claim"].search_count([("case_id", "=", self.case_person.id)]), 1)
         self.assertRegex(first.name, r"^2025-\d{4}$")
+        self.assertEqual(self.case_person.claim_id, first)
         self.assertEqual(self.case_person.claim_number, first.name)
-        self.assertEqual(self.case_person.claim_date, CLAIM_DAY)
-        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 25))
+        # issued is not sent: no sending date, no deadline yet
+        self.assertFalse(self.case_person.claim_date)
+        self.assertFalse(self.case_person.claim_deadline)
         # Reprinted later: still the same claim, same number and dates.
         with freeze_time("2025-08-20"):
             self.assertEqual(self._print(self.case_person, self.collector), first)
-        self.assertEqual(self.case_person.claim_date, CLAIM_DAY)
+        self.assertEqual(first.date, CLAIM_DAY)
         # Another case: the next number.
         with freeze_time(CLAIM_DAY):
             second = self._print(self.case_firm, self.collector)
         self.assertEqual(int(second.name[-4:]), int(first.name[-4:]) + 1)
         self.assertEqual(self.case_firm.claim_number, second.name)
-        self.assertEqual(self.case_firm.claim_deadline, date(2025, 9, 14))
         # A cancelled claim is replaced by a new number on the next print.
         with self.assertRaises(UserError):
             first.with_user(self.collector).action_cancel()
         first.action_cancel()
+        self.assertFalse(self.case_person.claim_id)
         with freeze_time("2025-08-20"):
             third = self._print(self.case_person, self.collector)
         self.assertEqual(int(third.name[-4:]), int(second.name[-4:]) + 1)
         self.assertEqual(self.case_person.claim_number, third.name)
-        self.assertEqual(self.case_person.claim_date, date(2025, 8, 20))
+        self.assertEqual(third.date, date(2025, 8, 20))
+
+    def _pdf(self, claim, user=None):
+        self.env["ir.config_parameter"].sudo().set_param("report.url", UNSTYLED_REPORT_URL)
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        if user:
+            Report = Report.with_user(user)
+        pdf, _kind = Report._render_qweb_pdf("auto_service_debt.action_report_claim_letter", claim.ids)
+        return pdf
+
+    def test_sending_records_the_deadline(self):
+        with freeze_time(CLAIM_DAY):
+            person_claim = self._print(self.case_person, self.collector)
+            firm_claim = self._print(self.case_firm, self.collector)
+        with freeze_time("2025-08-18"):
+            # registered mail is proven by its tracking number
+            with self.assertRaisesRegex(ValidationError, "tracking number"):
+                person_claim.with_user(self.collector).write(
+                    {"send_channel": "registered_mail", "sent_date": date(2025, 8, 16)})
+            with self.assertRaisesRegex(ValidationError, "before it was issued"):
+                person_claim.with_user(self.collector).write(
+                    {"send_channel": "hand", "sent_date": date(2025, 8, 14)})
+            with self.assertRaisesRegex(ValidationError, "future"):
+                person_claim.with_user(self.collector).write(
+                    {"send_channel": "hand", "sent_date": date(2025, 8, 19)})
+            person_claim.with_user(self.collector).write({
+                "send_channel": "registered_mail", "sent_date": date(2025, 8, 16),
+                "tracking_ref": "10100012345678",
+            })
+            firm_claim.with_user(self.collector).write({
+                "send_channel": "registered_mail", "sent_date": date(2025, 8, 16),
+                "tracking_ref": "10100012345679",
+            })
+        # an individual's term runs from receipt (from sending until it is recorded)
+        self.assertEqual(person_claim.deadline, date(2025, 8, 26))
+        self.assertEqual(self.case_person.claim_date, date(2025, 8, 16))
+        self.assertEqual(self.case_person.claim_tracking, "10100012345678")
+        with freeze_time("2025-08-22"):
+            person_claim.with_user(self.collector).received_date = date(2025, 8, 21)
+        self.assertEqual(person_claim.deadline, date(2025, 8, 31))
+        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 31))
+        # a business: 30 calendar days from sending (APK art. 4 §5), whatever the receipt
+        with freeze_time("2025-08-22"):
+            firm_claim.with_user(self.collector).received_date = date(2025, 8, 20)
+        self.assertEqual(firm_claim.deadline, date(2025, 9, 15))
+        self.assertIn("10100012345678", self.case_person.message_ids[:1].body)
+
+    def test_issued_claim_is_frozen(self):
+        with freeze_time(CLAIM_DAY):
+            claim = self._print(self.case_person, self.collector)
+            first_pdf = self._pdf(claim, self.collector)
+            frozen = claim._get_claim_letter_values()
+            # the owner's print of the same claim is the very same document
+            self.assertEqual(self._pdf(claim), first_pdf)
+            self.assertTrue(claim.pdf_attachment_id)
+            self.assertEqual(claim.pdf_attachment_id.raw, first_pdf)
+            # what a manager would assemble now is what the collector's issue froze
+            self.assertEqual(frozen, claim.with_user(self.env.user)._debt_build_letter_values())
+        with self.assertRaisesRegex(UserError, "issued document"):
+            claim.with_user(self.collector).write({"date": date(2025, 8, 1)})
+        with self.assertRaisesRegex(UserError, "issued document"):
+            claim.write({"letter_values": {}})
+        # the car is put on hold later: the issued claim does not change ...
+        self.case_person.car_held = True
+        with freeze_time("2025-08-20"):
+            self.assertEqual(self._pdf(claim, self.collector), first_pdf)
+            self.assertNotIn("712", claim._get_claim_letter_values()["legal"]["articles"])
+            # ... a changed claim is a new claim with a new number that refers to the first
+            action = claim.with_user(self.collector).action_reissue()
+        newer = self.env["debt.claim"].browse(action["res_id"])
+        self.assertNotEqual(newer.name, claim.name)
+        self.assertEqual(newer.previous_claim_id, claim)
+        self.assertEqual((claim.state, claim.replaced_by_id), ("replaced", newer))
+        self.assertEqual(self.case_person.claim_id, newer)
+        self.assertIn("712", newer._get_claim_letter_values()["legal"]["articles"])
+        with freeze_time("2025-08-20"):
+            text = self._render(newer)
+        self.assertIn(f"заменяет претензию № {claim.name} от 15.08.2025", text)
+        self.assertIn("статьёй 712", text)
+        # the replaced claim keeps its PDF and cannot be sent any more
+        with freeze_time("2025-08-20"):
+            self.assertEqual(self._pdf(claim, self.collector), first_pdf)
+        with self.assertRaises(UserError):
+            claim.with_user(self.collector).write({"send_channel": "hand", "sent_date": date(2025, 8, 20)})
+
+    def test_interest_after_the_known_rates_is_provisional(self):
+        self.company.debt_key_rate_known_until = date(2025, 7, 25)
+        with freeze_time(CLAIM_DAY):
+            claim = self._print(self.case_person, self.collector)
+            values = claim._get_claim_letter_values()
+            text = self._render(claim)
+        self.assertTrue(values["provisional"])
+        self.assertEqual(values["known_until"], date(2025, 7, 25))
+        # invoice B is due on 20 Jul: its interest stops at 25 Jul; no block is empty
+        self.assertTrue(all(block["periods"] for block in values["annex"]))
+        self.assertIn("рассчитаны по 25.07.2025", text)
 
     @freeze_time(CLAIM_DAY)
     def test_article_712_only_when_car_held(self):
@@ -272,7 +384,7 @@ class TestClaimLetter(DebtTestCommon):
         claim = self.case_person.debt_claim_ids
         self.assertEqual(len(claim), 1)
         self.assertEqual(self.case_person.claim_number, claim.name)
-        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 25))
+        self.assertFalse(claim.sent_date)
         composer = self.env["mail.compose.message"].with_user(self.collector).with_context(
             **action["context"]
         ).create({})
@@ -281,6 +393,9 @@ class TestClaimLetter(DebtTestCommon):
         self.assertIn(claim.name, message.subject)
         self.assertIn(self.person, message.partner_ids)
         self.assertEqual(len(message.attachment_ids), 1)
+        # e-mailed with its PDF: sent by e-mail today, the term runs
+        self.assertEqual((claim.send_channel, claim.sent_date), ("email", CLAIM_DAY))
+        self.assertEqual(self.case_person.claim_deadline, date(2025, 8, 25))
         # Sending again is the same claim, not a new number.
         self.case_person.with_user(self.collector).action_debt_send_claim()
         self.assertEqual(self.case_person.debt_claim_ids, claim)

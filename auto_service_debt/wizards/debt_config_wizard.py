@@ -45,6 +45,11 @@ class DebtConfigWizard(models.TransientModel):
     )
     debt_claim_days_business = fields.Integer(string="Claim Deadline for Businesses (days)")
     debt_claim_days_individual = fields.Integer(string="Claim Deadline for Individuals (days)")
+    debt_court_order_limit = fields.Monetary(
+        string="Court Order Limit", currency_field="currency_id",
+        help="An individual's debt up to this amount is recovered by a court order "
+        "(судебный приказ) at a magistrate; above it by a statement of claim.",
+    )
     debt_claim_signatory_name = fields.Char(string="Claim Signatory")
     debt_claim_signatory_title = fields.Char(string="Signatory Title")
     debt_plan_grace_days = fields.Integer(
@@ -79,7 +84,13 @@ class DebtConfigWizard(models.TransientModel):
     debt_penalty_product_id = fields.Many2one(
         "product.product",
         string="Penalty Product",
-        help="Product of the invoices that charge penalties and interest (no VAT by default).",
+        help="Product of the invoices that charge a contractual penalty (no VAT by default).",
+    )
+    debt_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest Product",
+        help="Product of the invoices that charge interest for the use of another's money "
+        "(art. 395 of the Civil Code), which is not a penalty (no VAT by default).",
     )
     debt_key_rate_known_until = fields.Date(
         string="Key Rates Known Up To",

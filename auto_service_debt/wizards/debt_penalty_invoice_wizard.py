@@ -27,7 +27,11 @@ class DebtPenaltyInvoiceWizard(models.TransientModel):
         default=fields.Date.context_today,
         help="Penalties are recomputed up to this date and invoiced.",
     )
-    product_id = fields.Many2one("product.product", string="Penalty Product", readonly=True)
+    product_id = fields.Many2one(
+        "product.product", string="Product", readonly=True,
+        help="Empty: a contractual penalty is invoiced with the company's penalty product, art. 395 "
+        "interest with its interest product.",
+    )
     amount_total = fields.Monetary(string="Amount", compute="_compute_amount_total")
     is_manager = fields.Boolean(compute="_compute_is_manager")
     provisional = fields.Boolean(compute="_compute_amount_total")
@@ -59,7 +63,6 @@ class DebtPenaltyInvoiceWizard(models.TransientModel):
             "partner_id": open_penalties.partner_id.id,
             "company_id": company.id,
             "penalty_ids": [Command.set(open_penalties.ids)],
-            "product_id": company._debt_penalty_product().id,
         })
         return {
             "type": "ir.actions.act_window",
@@ -110,10 +113,13 @@ class DebtPenaltyInvoiceWizard(models.TransientModel):
                 "manager will confirm it."
             ))
         self._debt_check()
-        product = self.product_id or self.company_id._debt_penalty_product()
-        if not product:
+        products = {
+            kind: self.product_id or self.company_id._debt_penalty_product(kind)
+            for kind in set(self.penalty_ids.mapped("kind"))
+        }
+        if not all(products.values()):
             raise UserError(self.env._(
-                "Set the penalty product in Debt Control settings of %(company)s first.",
+                "Set the penalty and interest products in Debt Control settings of %(company)s first.",
                 company=self.company_id.name,
             ))
         today = fields.Date.context_today(self)
@@ -132,6 +138,7 @@ class DebtPenaltyInvoiceWizard(models.TransientModel):
             ))
         lines = []
         for pen in penalties:
+            product = products[pen.kind]
             lines.append(Command.create({
                 "product_id": product.id,
                 "name": pen._debt_invoice_line_label(),
