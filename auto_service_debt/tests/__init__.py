@@ -16,3 +16,4 @@ from . import test_tour_block
 from . import test_roles
 from . import test_tour_roles
 from . import test_demo_settings
+from . import test_key_rate_import
