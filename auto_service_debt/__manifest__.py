@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/debt_collection_stage_data.xml",
         "data/debt_key_rate_data.xml",
+        "data/debt_key_rate_import_cron.xml",
         "data/debt_penalty_data.xml",
         "reports/installment_agreement.xml",
         "reports/report_actions.xml",

@@ -3,6 +3,8 @@
 
 from datetime import date
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
@@ -18,6 +20,7 @@ DEBT_SETTINGS_FIELDS = (
     "debt_bad_debt_account_id", "debt_collector_id",
     # defined with their features (penalties, key rates, discipline score)
     "debt_penalty_policy_id", "debt_penalty_product_id", "debt_key_rate_known_until",
+    "debt_key_rate_import",
     "debt_grade_rules", "debt_grade_c_prepayment", "debt_grade_d_prepayment",
 )
 # Settings the stored block flags depend on: a change is an event for every customer.
@@ -209,6 +212,20 @@ class ResCompany(models.Model):
         help="'Known up to' date for which managers were last asked to update the table.",
     )
 
+    debt_key_rate_import = fields.Boolean(
+        string="Import Key Rates from the Bank of Russia",
+        default=True,
+        help="Every week the key rates published by the Bank of Russia (its DailyInfo "
+        "web service) are added to the table and 'Key Rates Known Up To' moves to the last "
+        "day published. A failure changes nothing and is told to the debt managers. Off: "
+        "the managers keep the table and the date by hand.",
+    )
+    debt_key_rate_import_error_date = fields.Date(
+        string="Key-Rate Import Failure Reported On",
+        copy=False,
+        help="Day on which the managers were last told that the key-rate import failed.",
+    )
+
     def _debt_move_key_rate_known_until(self, until):
         """Move the 'known up to' date forward (never back) to ``until``."""
         self.filtered(
@@ -245,6 +262,35 @@ class ResCompany(models.Model):
                     ),
                     user_id=user.id,
                 )
+
+    def _debt_key_rate_import_failed(self, today, error):
+        """Tell the debt managers of these companies, in their language, that the
+        key-rate import failed with ``error`` (a ``KeyRateImportError``): an activity on
+        the latest key-rate row, once per day."""
+        companies = self.sudo().filtered(lambda c: c.debt_key_rate_import_error_date != today)
+        if not companies:
+            return
+        companies.debt_key_rate_import_error_date = today
+        rate = self.env["debt.key.rate"].sudo().search([], order="date_from desc", limit=1)
+        if not rate:
+            return
+        managers = self.env.ref("auto_service_debt.group_debt_manager").sudo().users.filtered(
+            lambda u: not u.share and u.company_ids & companies
+        )
+        for user in managers:
+            env = rate.with_context(lang=user.lang).env
+            rate.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=env._("Key-rate import from the Bank of Russia failed"),
+                # the error may quote the service's answer: text, not markup
+                note=Markup("<p>%s</p>") % env._(
+                    "Import of %(date)s: %(error)s Until then 'Key Rates Known Up To' stays at "
+                    "its date and the interest after it stays provisional.",
+                    date=format_date(env, today), error=error.text(env),
+                ),
+                user_id=user.id,
+            )
 
     # ------------------------------------------------------------------
     # Penalties

@@ -70,3 +70,6 @@ class ResConfigSettings(models.TransientModel):
     debt_key_rate_known_until = fields.Date(
         related="company_id.debt_key_rate_known_until", readonly=False
     )
+    debt_key_rate_import = fields.Boolean(
+        related="company_id.debt_key_rate_import", readonly=False
+    )

@@ -18,3 +18,4 @@ from . import test_tour_roles
 from . import test_demo_settings
 from . import test_stage_gates
 from . import test_tour_claim_pdf
+from . import test_key_rate_import

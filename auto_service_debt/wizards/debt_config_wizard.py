@@ -99,6 +99,13 @@ class DebtConfigWizard(models.TransientModel):
         "until a manager adds the new rates or moves this date after checking the Bank "
         "of Russia's site.",
     )
+    debt_key_rate_import = fields.Boolean(
+        string="Import Key Rates from the Bank of Russia",
+        help="Every week the key rates published by the Bank of Russia (its DailyInfo "
+        "web service) are added to the table and 'Key Rates Known Up To' moves to the last "
+        "day published. A failure changes nothing and is told to the debt managers. Off: "
+        "the managers keep the table and the date by hand.",
+    )
     debt_grade_rules = fields.Boolean(
         string="Prepayment by Discipline Grade",
         help="Require a prepayment from customers with a poor payment-discipline grade.",
