@@ -32,6 +32,8 @@
         "reports/report_actions.xml",
         "data/debt_claim_data.xml",
         "reports/claim_letter.xml",
+        "reports/document_requisites.xml",
+        "reports/reconciliation_act.xml",
         "reports/customer_statement.xml",
         "reports/stage_reminder_letter.xml",
         "wizards/debt_installment_plan_wizard_views.xml",
@@ -44,6 +46,7 @@
         "wizards/debt_block_override_wizard_views.xml",
         "wizards/debt_penalty_invoice_wizard_views.xml",
         "wizards/debt_penalty_waive_wizard_views.xml",
+        "wizards/debt_reconciliation_act_wizard_views.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
         # these add menu items under the menus above

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make docs-preview: page 1 of the claim letters of the demo shop (a Russian individual and
-# a Russian company) and of a customer statement, as PNG under docs/preview/.
+# a Russian company), of a customer statement and of a reconciliation act (акт сверки) of
+# a Russian company, as PNG under docs/preview/.
 # Odoo serves HTTP while the PDFs are rendered so that wkhtmltopdf loads the report CSS.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -59,10 +60,16 @@ for ref, name in (("DEMO-01", "claim_individual"), ("DEMO-02", "claim_company"))
 partner = env["res.partner"].search([("ref", "=", "DEMO-01")], limit=1)
 pdf, _ = Report._render_qweb_pdf("auto_service_debt.action_report_customer_statement", partner.ids)
 open("$out/statement_individual.pdf", "wb").write(pdf)
+firm = env["res.partner"].search([("ref", "=", "DEMO-02")], limit=1)
+act = env["debt.reconciliation.act.wizard"].with_company(company).create({
+    "partner_id": firm.id, "company_id": company.id,
+})
+pdf, _ = Report._render_qweb_pdf("auto_service_debt.action_report_reconciliation_act", act.ids)
+open("$out/reconciliation_act_company.pdf", "wb").write(pdf)
 env.cr.commit()
 PY
 grep -E "^claim " "$out/shell.log" || true
-for name in claim_individual claim_company statement_individual; do
+for name in claim_individual claim_company statement_individual reconciliation_act_company; do
   pdftoppm -f 1 -l 1 -r 80 -png -singlefile "$out/$name.pdf" "docs/preview/$name"
   echo "[docs] docs/preview/$name.png"
 done

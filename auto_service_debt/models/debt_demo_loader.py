@@ -172,7 +172,9 @@ class DebtDemoLoader(models.AbstractModel):
             moves |= env["account.move"].create({
                 "move_type": "out_invoice", "partner_id": partners[idx].id,
                 "invoice_user_id": advisor.id,
-                "invoice_date": due - timedelta(days=10), "invoice_date_due": due,
+                # an upcoming payment is upcoming by its due date: no invoice is dated
+                # after today (the statement's closing balance is the debt of the day)
+                "invoice_date": min(due - timedelta(days=10), today), "invoice_date_due": due,
                 "debt_vehicle_id": vehicles[idx].id, "company_id": company.id,
                 "invoice_line_ids": [Command.create({
                     "product_id": service.id, "quantity": 1, "price_unit": amount,

@@ -845,6 +845,7 @@ class ResPartner(models.Model):
             order="date, move_name, id",
         )
         residual = self._debt_residuals_at(lines, date_to)
+        requisites = partners._debt_requisites_values(company)
         result = {}
         for partner in partners:
             balance = cur.round(opening.get(partner.id, 0.0))
@@ -871,6 +872,8 @@ class ResPartner(models.Model):
                 )
                 values["movements"].append({
                     "date": line.date,
+                    "move_id": line.move_id.id,
+                    "document_date": line.move_id.invoice_date or line.move_id.date,
                     "number": line.move_id.name,
                     "kind": self._debt_statement_kind(line),
                     "reference": line.move_id.ref or "",
@@ -900,6 +903,96 @@ class ResPartner(models.Model):
             values["open_total"] = cur.round(sum(i["left"] for i in open_items))
             values["overdue_total"] = cur.round(sum(i["left"] for i in open_items if i["days_late"] > 0))
             values["not_due_total"] = cur.round(values["open_total"] - values["overdue_total"])
+            values["requisites"] = requisites[values["partner"].id]
+        return result
+
+    def _debt_requisites_values(self, company):
+        """``{partner_id: {"company": ..., "customer": ...}}``: the requisites and
+        signature blocks of ``company`` and of each of these commercial partners, as
+        printed at the foot of the statement and of the reconciliation act. The
+        company's own records (its partner, its bank account) are read as the company,
+        whatever the printing user may read of them."""
+        Claim = self.env["debt.claim"].sudo().with_company(company)
+        company = company.sudo()
+        own = dict(
+            Claim._debt_party_values(company.partner_id),
+            name=company.name,
+            bank=Claim._debt_bank_values(company),
+            signatory={
+                "title": company.debt_claim_signatory_title or "",
+                "name": company.debt_claim_signatory_name or "",
+            },
+        )
+        return {
+            partner.id: {
+                "company": own,
+                "customer": dict(
+                    Claim._debt_party_values(partner), bank={}, signatory={"title": "", "name": ""},
+                ),
+            }
+            for partner in self.sudo()
+        }
+
+    def _get_debt_reconciliation_act_values(self, company, date_from, date_to):
+        """Reconciliation act data per commercial partner: ``{partner_id: dict}``.
+
+        The movements of the statement (the receivable lines of the due-line definition,
+        dated up to ``date_to``) folded into one row per document, so that
+        ``opening + debit - credit = closing``; the balances are split into the debit
+        side (the customer owes) and the credit side (the company owes)."""
+        statements = self._get_debt_statement_values(company, date_from, date_to)
+        cur = company.currency_id
+        result = {}
+        for partner_id, statement in statements.items():
+            partner = statement["partner"]
+            lang = statement["lang"]
+            rows, by_move = [], {}
+            for mv in statement["movements"]:
+                row = by_move.get(mv["move_id"])
+                if row is None:
+                    row = by_move[mv["move_id"]] = {
+                        "date": mv["date"],
+                        "kind": mv["kind"],
+                        "number": mv["number"],
+                        "document_date": mv["document_date"],
+                        "debit": 0.0,
+                        "credit": 0.0,
+                    }
+                    rows.append(row)
+                row["debit"] = cur.round(row["debit"] + mv["debit"])
+                row["credit"] = cur.round(row["credit"] + mv["credit"])
+            for row in rows:
+                # a document whose lines net out (e.g. a debit and a credit line of one
+                # entry) shows its net side only
+                net = cur.round(row["debit"] - row["credit"])
+                row["debit"], row["credit"] = (net, 0.0) if net >= 0 else (0.0, -net)
+            debit = cur.round(sum(row["debit"] for row in rows))
+            credit = cur.round(sum(row["credit"] for row in rows))
+            opening = statement["opening"]
+            closing = cur.round(opening + debit - credit)
+            words = cur.with_context(lang=lang).amount_to_text(abs(closing))
+            result[partner_id] = {
+                "partner": partner,
+                "company": company,
+                "lang": lang,
+                "currency": cur.name,
+                "currency_label": "руб." if cur.name == "RUB" and lang.startswith("ru") else cur.name,
+                "date_from": statement["date_from"],
+                "date_to": statement["date_to"],
+                "opening": opening,
+                "opening_debit": opening if opening > 0 else 0.0,
+                "opening_credit": -opening if opening < 0 else 0.0,
+                "rows": rows,
+                "debit": debit,
+                "credit": credit,
+                "closing": closing,
+                "closing_amount": abs(closing),
+                "closing_debit": closing if closing > 0 else 0.0,
+                "closing_credit": -closing if closing < 0 else 0.0,
+                "in_favour_of": "company" if closing > 0 else ("customer" if closing < 0 else False),
+                "closing_words": words,
+                "requisites": statement["requisites"],
+            }
         return result
 
     @api.model

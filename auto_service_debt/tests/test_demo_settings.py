@@ -229,6 +229,24 @@ class TestDemoShop(TransactionCase):
         self.assertNotIn(odoobot, activities.user_id)
         self.assertIn("Позвонить клиенту по поводу просроченной оплаты", activities.mapped("summary"))
 
+    def test_statements_close_on_the_debt_of_the_day(self):
+        """No demo invoice is dated after today (the upcoming payments are upcoming by
+        their due dates), so each customer's statement closes on what it owes today."""
+        today = fields.Date.context_today(self.env["res.partner"])
+        invoices = self.env["account.move"].search([
+            ("company_id", "=", self.company.id), ("partner_id", "in", self.partners.ids),
+            ("move_type", "=", "out_invoice"),
+        ])
+        self.assertEqual(len(invoices), 40)
+        self.assertLessEqual(max(invoices.mapped("invoice_date")), today)
+        self.assertGreater(max(invoices.mapped("invoice_date_due")), today)
+        statements = self.partners._get_debt_statement_values(self.company, date_to=today)
+        positions = self.env["debt.position"]._get_positions(self.partners, self.company, today)
+        for partner in self.partners:
+            values = statements[partner.id]
+            self.assertEqual(values["closing"], values["open_total"], partner.ref)
+            self.assertEqual(values["closing"], positions[partner.id]["receivable"], partner.ref)
+
     def test_mix_of_blocked_and_free_customers(self):
         self.assertEqual(len(self.partners), 10)
         self.assertEqual(self.company.debt_max_overdue_days, 30)

@@ -6,3 +6,4 @@ from . import debt_penalty_invoice_wizard
 from . import debt_penalty_waive_wizard
 from . import debt_vehicle_release_wizard
 from . import debt_config_wizard
+from . import debt_reconciliation_act_wizard
