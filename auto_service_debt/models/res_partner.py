@@ -970,13 +970,13 @@ class ResPartner(models.Model):
             credit = cur.round(sum(row["credit"] for row in rows))
             opening = statement["opening"]
             closing = cur.round(opening + debit - credit)
-            words = cur.with_context(lang=lang).amount_to_text(abs(closing))
+            words = self.env["debt.claim"]._debt_amount_words(cur, abs(closing), lang)
             result[partner_id] = {
                 "partner": partner,
                 "company": company,
                 "lang": lang,
                 "currency": cur.name,
-                "currency_label": "руб." if cur.name == "RUB" and lang.startswith("ru") else cur.name,
+                "currency_label": self.env["debt.claim"]._debt_currency_label(cur, lang),
                 "date_from": statement["date_from"],
                 "date_to": statement["date_to"],
                 "opening": opening,

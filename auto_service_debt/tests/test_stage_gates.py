@@ -47,7 +47,8 @@ class TestStageGates(CollectionCommon):
             self.assertEqual(case.stage_id, self.stage_final, partner.name)
             self.assertFalse(case.stage_id.legal)
             self.assertEqual(len(self._mails(case)), 1)
-            self.assertIn("final notice", self._mails(case).subject)
+            logs = self.env["debt.dunning.log"].search([("case_id", "=", case.id)])
+            self.assertEqual(logs.stage_id, self.stage_final)
             with freeze_time(f"{day} 10:00:00"):
                 # the final notice went today: the claim waits for the customer's 7 days
                 self.assertIn("the customer has 7 days", case.gate_note or "")
