@@ -125,11 +125,12 @@ class TestEventPath(CollectionCommon):
         self.assertAgree(self.customer, date(2026, 3, 13), False)
 
     def test_plan_pauses_a_blocking_case(self):
-        """A plan over the debt of a case at «Claim» pauses the case and lifts its block."""
+        """A plan over the debt of a blocking case pauses the case and lifts its block
+        (a first run over 37 days of debt stops at «Final notice»: the claim waits for it)."""
         invoice = self._invoice(self.customer, 40000.0, date(2026, 2, 1))
         self._daily(date(2026, 3, 10))
         case = self._case(self.customer)
-        self.assertEqual(case.stage_id, self.stage_claim)
+        self.assertEqual(case.stage_id, self.stage_final)
         self.assertTrue(case.blocks_customer)
         plan = self._plan(invoice, date(2026, 3, 10))
         self.assertEqual((case.state, case.plan_id), ("open", plan))
@@ -139,7 +140,7 @@ class TestEventPath(CollectionCommon):
         self.assertAgree(self.customer, date(2026, 3, 10), False)
         # the paused case does not move on while the plan is kept (first installment 9 April)
         self._daily(date(2026, 4, 5))
-        self.assertEqual((case.stage_id, case.plan_id), (self.stage_claim, plan))
+        self.assertEqual((case.stage_id, case.plan_id), (self.stage_final, plan))
         self.assertAgree(self.customer, date(2026, 4, 5), False)
 
     def test_down_payment_keeps_the_case_and_default_resumes_it(self):
@@ -167,9 +168,8 @@ class TestEventPath(CollectionCommon):
         self.assertEqual(cases, case, "the same case resumes, no new case")
         self.assertEqual(case.state, "open")
         self.assertFalse(case.plan_id)
-        self.assertTrue(self.Case._debt_is_later(
-            self.env["debt.collection.stage"]._debt_stages(self.company), case.stage_id, self.stage_claim,
-        ))
+        # one stage further: from the final notice to the claim (its reminder went a month ago)
+        self.assertEqual(case.stage_id, self.stage_claim)
         self.assertTrue(case.blocks_customer)
         self.assertAgree(self.customer, day + timedelta(days=grace + 1), True)
 

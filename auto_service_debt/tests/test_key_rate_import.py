@@ -136,7 +136,13 @@ class TestKeyRateImport(TransactionCase):
         self.assertEqual(len(activity), 1)
         note = html2plaintext(activity.note)  # HTML, with the error as text
         self.assertIn(error_text, note)
-        self.assertIn(self._t("Nothing was changed; try again later or add the rates by hand."), note)
+        # the sentence after the reason: nothing changed, what to do
+        tail = self._t(
+            "The key rates could not be imported from the Bank of Russia: %(reason)s. "
+            "Nothing was changed; try again later or add the rates by hand.", reason="\x00",
+        ).split("\x00")[1].strip(" .")
+        self.assertTrue(tail)
+        self.assertIn(tail, note)
         latest = self.Rate.search([], order="date_from desc", limit=1)
         self.assertEqual((activity.res_id, activity.date_deadline), (latest.id, D(TODAY)))
         self.assertFalse(self._failure_activities(self.bookkeeper))

@@ -72,7 +72,7 @@ class TestStageGates(CollectionCommon):
         with freeze_time("2026-04-01 09:00:00"):
             self._run(d("2026-04-01"))
             self.assertEqual(case.stage_id, self.stage_claim, "the deadline day itself still counts")
-            self.assertIn("runs until 01.04.2026", case.with_context(lang="ru_RU").gate_note)
+            self.assertIn("истекает 01.04.2026", case.with_context(lang="ru_RU").gate_note)
         with freeze_time("2026-04-02 09:00:00"):
             self._run(d("2026-04-02"))
         # the court is due by the days: agency and court are open, enforcement is not
