@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make docs-preview: page 1 of the claim letters of the demo shop (a Russian individual and
-# a Russian company), of a customer statement and of a reconciliation act (акт сверки) of
-# a Russian company, as PNG under docs/preview/.
+# make docs-preview: every page of the claim letters of the demo shop (a Russian individual
+# and a Russian company), page 1 of a customer statement, of a reconciliation act (акт сверки)
+# of a Russian company and of an installment agreement, as PNG under docs/preview/.
 # Odoo serves HTTP while the PDFs are rendered so that wkhtmltopdf loads the report CSS.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -66,10 +66,33 @@ act = env["debt.reconciliation.act.wizard"].with_company(company).create({
 })
 pdf, _ = Report._render_qweb_pdf("auto_service_debt.action_report_reconciliation_act", act.ids)
 open("$out/reconciliation_act_company.pdf", "wb").write(pdf)
+# an installment agreement over the open invoices of a Russian individual
+import datetime
+Plan = env["debt.installment.plan"].with_company(company)
+plan = Plan.search([("company_id", "=", company.id), ("state", "in", ("draft", "active"))], limit=1)
+if not plan:
+    debtor = env["res.partner"].search([("ref", "=", "DEMO-01")], limit=1)
+    invoices = env["account.move"].search([
+        ("partner_id", "=", debtor.id), ("company_id", "=", company.id), ("state", "=", "posted"),
+        ("move_type", "=", "out_invoice"), ("payment_state", "in", ("not_paid", "partial")),
+    ])
+    wizard = env["debt.installment.plan.wizard"].with_company(company).with_context(
+        active_model="account.move", active_ids=invoices.ids,
+    ).create({"installment_count": 4, "interval": "months",
+              "first_due_date": datetime.date.today() + datetime.timedelta(days=30)})
+    plan = Plan.browse(wizard.action_create_plan()["res_id"])
+pdf, _ = Report._render_qweb_pdf("auto_service_debt.action_report_installment_agreement", plan.ids)
+open("$out/installment_agreement.pdf", "wb").write(pdf)
 env.cr.commit()
 PY
 grep -E "^claim " "$out/shell.log" || true
-for name in claim_individual claim_company statement_individual reconciliation_act_company; do
+# every page of the claims (the letter and its calculation annex), page 1 of the others
+for name in claim_individual claim_company; do
+  rm -f docs/preview/"$name"*.png
+  pdftoppm -r 80 -png "$out/$name.pdf" "docs/preview/$name"
+  ls docs/preview/"$name"*.png | sed 's/^/[docs] /'
+done
+for name in statement_individual reconciliation_act_company installment_agreement; do
   pdftoppm -f 1 -l 1 -r 80 -png -singlefile "$out/$name.pdf" "docs/preview/$name"
   echo "[docs] docs/preview/$name.png"
 done

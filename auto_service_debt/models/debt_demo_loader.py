@@ -229,7 +229,14 @@ class DebtDemoLoader(models.AbstractModel):
             "phone": "+7 495 123-45-67",
             "email": "info@garage.example.ru",
         })
-        company.partner_id.lang = lang
+        company.partner_id.write({"lang": lang, "debt_kpp": "774301001"})
+        # the account the letters print as the payment details
+        bank = self.env["res.bank"].search([("bic", "=", "044525225")], limit=1) or self.env["res.bank"].create(
+            {"name": "ПАО Сбербанк", "bic": "044525225"})
+        self.env["res.partner.bank"].create({
+            "partner_id": company.partner_id.id, "bank_id": bank.id, "company_id": company.id,
+            "acc_number": "40702810938000012345", "allow_out_payment": True,
+        })
         # The warehouse code prefixes the repair order numbers («ГАР/RO/00001»); by default
         # it is the start of the company's name («ООО «»).
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
