@@ -666,8 +666,10 @@ class DebtInstallmentPlan(models.Model):
         env, currency = plan.env, self.currency_id
         company, partner = self.company_id, self.partner_id
 
+        label = self.env["debt.claim"]._debt_currency_label(currency, partner.lang)
+
         def money(amount):
-            return formatLang(env, amount, currency_obj=currency)
+            return f"{formatLang(env, amount)}\N{NO-BREAK SPACE}{label}"
 
         def day(value):
             return format_date(env, value) if value else ""
