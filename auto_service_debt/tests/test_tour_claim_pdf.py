@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.ir_actions_report import _footer_supported
 from .common import shop_user
 from .test_claim_letter import CLAIM_DAY, ClaimLetterCommon
 
@@ -58,6 +59,13 @@ class TestClaimLetterStyled(ClaimLetterCommon, HttpCase):
         ):
             self.assertIn(expected, text)
         self.assertNotIn("неустойк", text.lower())
+        # numbered pages: the layout's footer, or the addon's stamp where wkhtmltopdf cannot
+        # print footers
+        if _footer_supported():
+            self.assertRegex(text, r"\b1 / [2-9]\b")
+        else:
+            self.assertRegex(text, r"Страница 1 из [2-9]")
+            self.assertRegex(text, r"Страница 2 из [2-9]")
         # one font family for Cyrillic, Latin and digits (no web font without Cyrillic)
         fonts = self._fonts(pdf)
         self.assertTrue(fonts, "no font in the PDF")
