@@ -35,3 +35,6 @@ from . import debt_vehicle_hold
 from . import debt_claim
 from . import debt_claim_line
 from . import base_partner_merge
+from . import debt_agency_agreement
+from . import debt_agency_report
+from . import debt_court_event
