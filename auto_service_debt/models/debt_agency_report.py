@@ -133,12 +133,12 @@ class DebtAgencyReport(models.Model):
         for report in self:
             agreement = report.agreement_id
             currency = report.currency_id
+            memo = self.env._("Collected by %(agency)s, case %(case)s",
+                              agency=agreement.partner_id.display_name, case=report.case_id.name)
+            if report.reference:
+                memo = ", ".join([memo, report.reference])
             payment = report.case_id._debt_record_payment(
-                report.amount, report.date,
-                self.env._("Collected by %(agency)s, case %(case)s%(ref)s",
-                           agency=agreement.partner_id.display_name, case=report.case_id.name,
-                           ref=f", {report.reference}" if report.reference else ""),
-                agreement._debt_payment_journal(),
+                report.amount, report.date, memo, agreement._debt_payment_journal(),
             )
             commission = currency.round(report.amount * agreement.commission_percent / 100.0)
             vals = {"payment_id": payment.id, "commission_percent": agreement.commission_percent,

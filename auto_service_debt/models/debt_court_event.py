@@ -78,11 +78,10 @@ class DebtCourtEvent(models.Model):
         events = super().create(vals_list)
         events._debt_check_steps()
         for event in events.filtered(lambda e: e.kind == "recovery"):
-            payment = event.case_id._debt_record_payment(
-                event.amount, event.date,
-                self.env._("Recovered through the court, case %(case)s%(ref)s", case=event.case_id.name,
-                           ref=f", {event.reference}" if event.reference else ""),
-            )
+            memo = self.env._("Recovered through the court, case %(case)s", case=event.case_id.name)
+            if event.reference:
+                memo = ", ".join([memo, event.reference])
+            payment = event.case_id._debt_record_payment(event.amount, event.date, memo)
             event.payment_id = payment
         self.env["debt.collection.case.history"].sudo().create([{
             "case_id": event.case_id.id,

@@ -16,3 +16,5 @@ from . import test_tour_block
 from . import test_roles
 from . import test_tour_roles
 from . import test_demo_settings
+from . import test_agency
+from . import test_court
