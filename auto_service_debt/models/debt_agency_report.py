@@ -77,15 +77,12 @@ class DebtAgencyReport(models.Model):
         collected._debt_book()
         for report in reports:
             report.case_id._message_log(body=report._debt_log_text())
-        self.env["debt.collection.case.history"].sudo().create([{
-            "case_id": report.case_id.id,
-            "date": report.date,
-            "kind": "agency_collected",
-            "note": report._debt_log_text(),
-            "agency_agreement_id": report.agreement_id.id,
-            "overdue_amount": report.case_id.overdue_amount,
-            "overdue_days": report.case_id.overdue_days,
-        } for report in collected])
+        self.env["debt.collection.case.history"].sudo().create([
+            report.case_id._debt_history_values(
+                "agency_collected", report.date, report._debt_log_text(), report.agreement_id
+            )
+            for report in collected
+        ])
         return reports
 
     def write(self, vals):

@@ -1465,8 +1465,13 @@ class DebtCollectionCase(models.Model):
 
     def _debt_agency_recall(self, today, term_over=False):
         """The handed-over cases come back to the shop: agreement cleared (kept in the
-        history), stage set back to the one before the hand-over."""
+        history), stage set back to the one before the hand-over. One history insert and
+        one write per former stage, whatever the number of cases."""
         cases = self.filtered("agency_agreement_id")
+        if not cases:
+            return cases
+        history = []
+        by_stage = defaultdict(self.browse)
         for case in cases:
             agreement = case.agency_agreement_id
             if term_over:
@@ -1481,13 +1486,15 @@ class DebtCollectionCase(models.Model):
                     "Case recalled from agency %(agency)s (agreement %(name)s) on %(date)s.",
                     agency=agreement.partner_id.display_name, name=agreement.name, date=today,
                 )
-            case._debt_history_event("agency_recall", today, text, agreement)
+            history.append(case._debt_history_values("agency_recall", today, text, agreement))
             case._message_log(body=text)
-            vals = {"agency_agreement_id": False, "agency_recall_date": False}
-            if case.agency_prev_stage_id and case.agency_prev_stage_id != case.stage_id:
-                vals["stage_id"] = case.agency_prev_stage_id.id
-            vals["agency_prev_stage_id"] = False
-            case.with_context(debt_no_entry_actions=True).write(vals)
+            by_stage[case.agency_prev_stage_id or case.stage_id] |= case
+        self.env["debt.collection.case.history"].sudo().create(history)
+        for stage, stage_cases in by_stage.items():
+            stage_cases.with_context(debt_no_entry_actions=True).write({
+                "agency_agreement_id": False, "agency_recall_date": False, "agency_prev_stage_id": False,
+                "stage_id": stage.id,
+            })
         return cases
 
     def action_debt_agency_recall(self):
@@ -1503,9 +1510,11 @@ class DebtCollectionCase(models.Model):
         cases._debt_agency_recall(fields.Date.context_today(self))
         return True
 
-    def _debt_history_event(self, kind, date, note, agreement=None):
+    def _debt_history_values(self, kind, date, note, agreement=None):
+        """Values of a row of the stage history for an event of the case (no stage: the
+        (case, stage) pairs of the stage entries stay unique)."""
         self.ensure_one()
-        return self.env["debt.collection.case.history"].sudo().create({
+        return {
             "case_id": self.id,
             "kind": kind,
             "date": date,
@@ -1513,7 +1522,12 @@ class DebtCollectionCase(models.Model):
             "agency_agreement_id": agreement.id if agreement else False,
             "overdue_amount": self.overdue_amount,
             "overdue_days": self.overdue_days,
-        })
+        }
+
+    def _debt_history_event(self, kind, date, note, agreement=None):
+        return self.env["debt.collection.case.history"].sudo().create(
+            self._debt_history_values(kind, date, note, agreement)
+        )
 
     def _debt_new_entry_action(self, model, name, context):
         self.ensure_one()

@@ -83,14 +83,10 @@ class DebtCourtEvent(models.Model):
                 memo = ", ".join([memo, event.reference])
             payment = event.case_id._debt_record_payment(event.amount, event.date, memo)
             event.payment_id = payment
-        self.env["debt.collection.case.history"].sudo().create([{
-            "case_id": event.case_id.id,
-            "date": event.date,
-            "kind": "court",
-            "note": event._debt_log_text(),
-            "overdue_amount": event.case_id.overdue_amount,
-            "overdue_days": event.case_id.overdue_days,
-        } for event in events])
+        self.env["debt.collection.case.history"].sudo().create([
+            event.case_id._debt_history_values("court", event.date, event._debt_log_text())
+            for event in events
+        ])
         for event in events:
             event.case_id._message_log(body=event._debt_log_text())
         return events
