@@ -36,3 +36,6 @@ from . import debt_claim
 from . import debt_claim_line
 from . import base_partner_merge
 from . import ir_actions_report
+from . import debt_agency_agreement
+from . import debt_agency_report
+from . import debt_court_event

@@ -158,15 +158,44 @@ class DebtCollectionCase(models.Model):
         help="The shop retains the customer's car until paid (Civil Code art. 712).",
     )
     # Agency.
-    agency_partner_id = fields.Many2one("res.partner", string="Collection Agency", tracking=True)
-    agency_date = fields.Date(string="Handed Over On")
-    agency_commission = fields.Float(string="Agency Commission (%)")
-    # Court.
-    court_case_number = fields.Char(string="Court Case Number")
-    court_filing_date = fields.Date(string="Filed On")
-    court_fee = fields.Monetary(string="Court Fee")
-    court_decision_date = fields.Date(string="Decision On")
-    court_amount_awarded = fields.Monetary(string="Amount Awarded")
+    agency_agreement_id = fields.Many2one(
+        "debt.agency.agreement", string="Agency Agreement", readonly=True, tracking=True, copy=False,
+        index="btree_not_null", check_company=True,
+        help="The agreement the case is handed over under; cleared when it comes back to the shop.",
+    )
+    agency_partner_id = fields.Many2one(
+        related="agency_agreement_id.partner_id", string="Collection Agency", store=True,
+    )
+    agency_date = fields.Date(string="Handed Over On", readonly=True, copy=False)
+    agency_recall_date = fields.Date(
+        string="Recall On", readonly=True, copy=False,
+        help="End of the agency's term: the case comes back to the shop on this day if still open.",
+    )
+    agency_commission = fields.Float(
+        related="agency_agreement_id.commission_percent", string="Agency Commission (%)",
+    )
+    agency_prev_stage_id = fields.Many2one(
+        "debt.collection.stage", string="Stage Before the Hand-over", readonly=True, copy=False,
+    )
+    agency_report_ids = fields.One2many("debt.agency.report", "case_id", string="Agency Reports")
+    agency_collected_amount = fields.Monetary(
+        string="Collected by Agencies", compute="_compute_agency_collected",
+    )
+    # Court: summaries of the latest court steps (debt.court.event).
+    court_event_ids = fields.One2many("debt.court.event", "case_id", string="Court Steps")
+    court_name = fields.Char(string="Court", compute="_compute_court", store=True)
+    court_case_number = fields.Char(string="Court Case Number", compute="_compute_court", store=True)
+    court_filing_date = fields.Date(string="Filed On", compute="_compute_court", store=True)
+    court_fee = fields.Monetary(string="Court Fee", compute="_compute_court", store=True)
+    court_decision_date = fields.Date(string="Decision On", compute="_compute_court", store=True)
+    court_amount_awarded = fields.Monetary(string="Amount Awarded", compute="_compute_court", store=True)
+    court_writ_number = fields.Char(string="Writ of Execution", compute="_compute_court", store=True)
+    court_bailiff_number = fields.Char(
+        string="Enforcement Proceedings", compute="_compute_court", store=True,
+    )
+    court_recovered_amount = fields.Monetary(
+        string="Recovered Through the Court", compute="_compute_court", store=True,
+    )
     # Write-off.
     write_off_move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True)
     write_off_reason = fields.Char(readonly=True)
@@ -457,12 +486,23 @@ class DebtCollectionCase(models.Model):
 
     @api.model
     def _debt_add_penalties(self, lines_by_partner):
+        """Set on each line dict its open penalty (``penalty``), the kind of it
+        (``penalty_kind``: ``contract``, ``key_rate`` or False) and whether it stops at the
+        date up to which the key rates are known (``penalty_provisional``)."""
         all_ids = [line["id"] for lines in lines_by_partner.values() for line in lines]
         penalties = self._debt_penalties_by_line(self.env["account.move.line"].browse(all_ids))
+        kinds = {}
         if penalties:
-            for lines in lines_by_partner.values():
-                for line in lines:
+            for move_line, kind, provisional in self.env["debt.penalty"].sudo()._read_group(
+                [("move_line_id", "in", list(penalties))], ["move_line_id", "kind"], ["provisional:bool_or"]
+            ):
+                kinds[move_line.id] = (kind, bool(provisional))
+        for lines in lines_by_partner.values():
+            for line in lines:
+                if penalties:
                     line["penalty"] = penalties.get(line["id"], 0.0)
+                kind, provisional = kinds.get(line["id"], (False, False)) if line.get("penalty") else (False, False)
+                line["penalty_kind"], line["penalty_provisional"] = kind, provisional
 
     # ------------------------------------------------------------------
     # Daily step
@@ -1237,21 +1277,39 @@ class DebtCollectionCase(models.Model):
     # ------------------------------------------------------------------
 
     def _debt_export_rows(self, today=None):
-        """Items of the case file: every open due line with its figures and penalties."""
+        """Items of the case file: every open due line with its figures and penalties;
+        ``overdue`` marks the items claimed (past due and not under a plan on time)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
         lines = {self.partner_id.id: self._debt_open_lines(today)}
         self._debt_add_penalties(lines)
-        return lines[self.partner_id.id]
+        rows = lines[self.partner_id.id]
+        for line in rows:
+            line["overdue"] = is_overdue(line, today)
+        return rows
+
+    @api.model
+    def _debt_penalty_label(self, kind):
+        """Name of the penalty column of ``kind`` in the case file."""
+        _ = self.env._
+        if kind == "key_rate":
+            return _("Interest (art. 395 Civil Code)")
+        if kind == "contract":
+            return _("Contractual penalty")
+        return _("Penalties")
 
     def _debt_export_xlsx(self, today=None):
-        """The case file as XLSX bytes: customer contact data, every item, totals."""
+        """The case file as XLSX bytes: the debtor's identification and contact data,
+        the overdue items with their totals (what is claimed), then the items not yet
+        due, listed apart and never added to the claim."""
         self.ensure_one()
         import openpyxl  # external dependency of the addon
         from openpyxl.styles import Font
 
         today = today or fields.Date.context_today(self)
         rows = self._debt_export_rows(today)
+        overdue = [line for line in rows if line["overdue"]]
+        later = [line for line in rows if not line["overdue"]]
         currency = self.currency_id
         partner = self.partner_id
         book = openpyxl.Workbook()
@@ -1259,17 +1317,28 @@ class DebtCollectionCase(models.Model):
         sheet.title = "Case"
         bold = Font(bold=True)
         _ = self.env._
+        banks = ", ".join(
+            " ".join(filter(None, [
+                bank.acc_number, bank.bank_id.name, bank.bank_id.bic and _("BIC %(bic)s", bic=bank.bank_id.bic),
+            ]))
+            for bank in partner.bank_ids
+        )
         header = [
             (_("Case"), self.name),
             (_("Customer"), partner.name),
             (_("Tax ID"), partner.vat or ""),
+            (_("OGRN"), partner.company_registry or ""),
+            (_("KPP"), partner.debt_kpp or ""),
+            (_("Bank Account"), banks),
             (_("Address"), partner._display_address(without_company=True).replace("\n", ", ")),
             (_("Phone"), partner.phone or partner.mobile or ""),
             (_("E-mail"), partner.email or ""),
             (_("Creditor"), self.company_id.name),
             (_("Stage"), self.stage_id.name or ""),
             (_("Collection Agency"), self.agency_partner_id.name or ""),
+            (_("Agency Agreement"), self.agency_agreement_id.name or ""),
             (_("Handed Over On"), self.agency_date or ""),
+            (_("Recall On"), self.agency_recall_date or ""),
             (_("Agency Commission (%)"), self.agency_commission),
             (_("Claim Number"), self.claim_number or ""),
             (_("Claim Sent On"), self.claim_date or ""),
@@ -1279,40 +1348,343 @@ class DebtCollectionCase(models.Model):
             sheet.append([label, value])
             sheet.cell(row=sheet.max_row, column=1).font = bold
         sheet.append([])
+        # one penalty column per kind charged (art. 395 interest, contractual penalty)
+        kinds = list(dict.fromkeys(
+            line.get("penalty_kind") for line in rows if line.get("penalty_kind")
+        )) or [False]
         columns = [
             _("Invoice"), _("Invoice Date"), _("Due Date"), _("Days Late"), _("Amount"),
-            _("Paid"), _("Amount Due"), _("Penalties"), _("Disputed"),
+            _("Paid"), _("Amount Due"), *[self._debt_penalty_label(kind) for kind in kinds], _("Disputed"),
         ]
-        sheet.append(columns)
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
+        width = len(columns)
+
+        def penalties(line):
+            return [
+                currency.round(line["penalty"]) if line.get("penalty_kind", False) == kind
+                or (kind is False and not line.get("penalty_kind")) else 0.0
+                for kind in kinds
+            ]
+
+        def add_items(title, items):
+            sheet.append([title])
+            sheet.cell(row=sheet.max_row, column=1).font = bold
+            sheet.append(columns)
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for line in items:
+                sheet.append([
+                    line["number"], line["invoice_date"], line["date_maturity"], line["days_late"],
+                    currency.round(line["amount"]), currency.round(line["paid"]),
+                    currency.round(line["residual"]), *penalties(line),
+                    _("Yes") if line["disputed"] else "",
+                ])
+            return [
+                currency.round(sum(line[key] for line in items)) for key in ("amount", "paid", "residual")
+            ] + [
+                currency.round(sum(penalties(line)[i] for line in items)) for i in range(len(kinds))
+            ]
+
         first = sheet.max_row + 1
-        for line in rows:
-            sheet.append([
-                line["number"], line["invoice_date"], line["date_maturity"], line["days_late"],
-                currency.round(line["amount"]), currency.round(line["paid"]),
-                currency.round(line["residual"]), currency.round(line["penalty"]),
-                _("Yes") if line["disputed"] else "",
-            ])
-        totals = [
-            currency.round(sum(line[key] for line in rows))
-            for key in ("amount", "paid", "residual", "penalty")
-        ]
+        totals = add_items(_("Overdue items (claimed)"), overdue)
         sheet.append([_("Total"), None, None, None] + totals)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         sheet.append([_("Total Claimed"), None, None, None, None, None,
-                      currency.round(totals[2] + totals[3])])
+                      currency.round(totals[2] + sum(totals[3:]))])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        provisional = [line for line in overdue if line.get("penalty_provisional")]
+        if provisional:
+            known = self.company_id.debt_key_rate_known_until
+            sheet.append([_(
+                "Provisional: key rates known up to %(date)s; the interest stops at that date "
+                "and grows once the rates are published.",
+                date=known.strftime("%d.%m.%Y") if known else "",
+            )])
+        if later:
+            sheet.append([])
+            later_totals = add_items(_("Not yet due (not claimed)"), later)
+            sheet.append([_("Total not yet due"), None, None, None] + later_totals)
         for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row):
+            if len(row) < width:
+                continue
             for cell in row[1:3]:
-                cell.number_format = "DD.MM.YYYY"
-            for cell in row[4:8]:
-                cell.number_format = "#,##0.00"
+                if not isinstance(cell.value, str):
+                    cell.number_format = "DD.MM.YYYY"
+            for cell in row[4:7 + len(kinds)]:
+                if not isinstance(cell.value, str):
+                    cell.number_format = "#,##0.00"
         sheet.column_dimensions["A"].width = 24
         sheet.column_dimensions["B"].width = 40
         stream = io.BytesIO()
         book.save(stream)
         return stream.getvalue()
+
+    # ------------------------------------------------------------------
+    # Agency and court
+    # ------------------------------------------------------------------
+
+    def _compute_agency_collected(self):
+        sums = dict(self.env["debt.agency.report"]._read_group(
+            [("case_id", "in", self.ids), ("kind", "=", "collected")], ["case_id"], ["amount:sum"]
+        ))
+        for case in self:
+            case.agency_collected_amount = sums.get(case, 0.0)
+
+    @api.depends("court_event_ids.kind", "court_event_ids.date", "court_event_ids.court_name",
+                 "court_event_ids.court_case_number", "court_event_ids.court_fee",
+                 "court_event_ids.amount_awarded", "court_event_ids.writ_number",
+                 "court_event_ids.bailiff_number", "court_event_ids.amount")
+    def _compute_court(self):
+        for case in self:
+            latest = {}
+            for event in case.court_event_ids.sorted(lambda e: (e.date, e.id)):
+                latest[event.kind] = event
+            filing = latest.get("filing", self.env["debt.court.event"])
+            decision = latest.get("decision", self.env["debt.court.event"])
+            case.court_name = filing.court_name
+            case.court_case_number = filing.court_case_number
+            case.court_filing_date = filing.date
+            case.court_fee = filing.court_fee
+            case.court_decision_date = decision.date
+            case.court_amount_awarded = decision.amount_awarded
+            case.court_writ_number = latest["writ"].writ_number if "writ" in latest else False
+            case.court_bailiff_number = (
+                latest["enforcement"].bailiff_number if "enforcement" in latest else False
+            )
+            case.court_recovered_amount = sum(
+                case.court_event_ids.filtered(lambda e: e.kind == "recovery").mapped("amount")
+            )
+
+    @api.model
+    def _debt_bank_journal(self, company):
+        journal = self.env["account.journal"].sudo().search([
+            *self.env["account.journal"]._check_company_domain(company), ("type", "=", "bank"),
+        ], order="sequence, id", limit=1)
+        if not journal:
+            raise UserError(self.env._(
+                "%(company)s has no bank journal to record the customer's payment in: create one "
+                "in Accounting, Configuration, Journals.", company=company.name,
+            ))
+        return journal
+
+    def _debt_check_amount_owed(self, amount, date):
+        """Refuse an amount received that is not positive or more than the customer owes;
+        return the customer's open due lines, oldest first."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        amount = currency.round(amount or 0.0)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._(
+                "Case %(case)s: the amount received must be positive, not %(amount)s.",
+                case=self.name, amount=currency.format(amount),
+            ))
+        lines = self._debt_open_lines(date)
+        owed = currency.round(sum(line["residual"] for line in lines))
+        if currency.compare_amounts(amount, owed) > 0:
+            raise ValidationError(self.env._(
+                "Case %(case)s: %(amount)s is more than %(partner)s owes (%(owed)s). Record at most "
+                "the amount owed.",
+                case=self.name, amount=currency.format(amount), partner=self.partner_id.display_name,
+                owed=currency.format(owed),
+            ))
+        return lines
+
+    def _debt_record_payment(self, amount, date, memo, journal=None):
+        """Post an incoming payment of the case's customer for ``amount`` on ``date`` and
+        match it with the customer's oldest open items. The payment is an ordinary one:
+        the event path closes the case when nothing is left."""
+        self.ensure_one()
+        company = self.company_id
+        currency = company.currency_id
+        amount = currency.round(amount or 0.0)
+        lines = self._debt_check_amount_owed(amount, date)
+        journal = journal or self._debt_bank_journal(company)
+        payment = self.env["account.payment"].sudo().with_company(company).create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.partner_id.id,
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "amount": amount,
+            "currency_id": currency.id,
+            "date": date,
+            "memo": memo,
+        })
+        payment.action_post()
+        # the oldest items that the amount reaches (Odoo matches them by due date)
+        chosen, left = [], amount
+        for line in lines:
+            if currency.compare_amounts(left, 0.0) <= 0:
+                break
+            chosen.append(line["id"])
+            left -= line["residual"]
+        receivable = payment.move_id.line_ids.filtered(
+            lambda ln: ln.account_id.account_type == "asset_receivable"
+        )
+        (receivable | self.env["account.move.line"].sudo().browse(chosen)).reconcile()
+        return payment
+
+    def _debt_hand_over(self, agreement, date):
+        """Hand the open cases over to the agency of ``agreement`` on ``date``: recall date,
+        stage of handed-over cases (the former one kept), chatter, history, case file."""
+        if agreement.state != "active":
+            raise UserError(self.env._(
+                "Agency agreement %(name)s is not active: activate it before handing cases over.",
+                name=agreement.name,
+            ))
+        if agreement.end_date and agreement.end_date <= date:
+            raise UserError(self.env._(
+                "Agency agreement %(name)s ends on %(end)s: cases can no longer be handed over "
+                "under it.", name=agreement.name, end=agreement.end_date,
+            ))
+        for case in self:
+            if case.state != "open":
+                raise UserError(self.env._(
+                    "Case %(case)s is closed: only open cases are handed over.", case=case.name,
+                ))
+            if case.company_id != agreement.company_id:
+                raise UserError(self.env._(
+                    "Case %(case)s is of %(company)s and agreement %(name)s of %(other)s: choose an "
+                    "agreement of the case's company.", case=case.name, company=case.company_id.name,
+                    name=agreement.name, other=agreement.company_id.name,
+                ))
+            if case.agency_agreement_id:
+                raise UserError(self.env._(
+                    "Case %(case)s is already handed over to %(agency)s until %(date)s: recall it "
+                    "first.", case=case.name, agency=case.agency_partner_id.display_name,
+                    date=case.agency_recall_date,
+                ))
+        recall = agreement._debt_recall_date(date)
+        for case in self:
+            case.write({
+                "agency_agreement_id": agreement.id,
+                "agency_date": date,
+                "agency_recall_date": recall,
+                "agency_prev_stage_id": case.stage_id.id,
+            })
+        stage = agreement.stage_id
+        if stage:
+            self.filtered(lambda c: c.stage_id != stage).write({"stage_id": stage.id})
+        attachments = {}
+        for case in self:
+            text = self.env._(
+                "Case handed over to %(agency)s under agreement %(name)s on %(date)s, commission "
+                "%(commission)s %%; it comes back on %(recall)s unless paid.",
+                agency=agreement.partner_id.display_name, name=agreement.name, date=date,
+                commission=agreement.commission_percent, recall=recall,
+            )
+            attachments[case] = case._debt_attach_export()
+            case._message_log(body=text, attachment_ids=attachments[case].ids)
+            case._debt_history_event("agency_handover", date, text, agreement)
+        return attachments
+
+    def _debt_attach_export(self):
+        """The hand-over file of the case, attached to it."""
+        self.ensure_one()
+        import base64
+
+        return self.env["ir.attachment"].create({
+            "name": f"{self.name.replace('/', '-')}-{self.partner_id.name}.xlsx",
+            "datas": base64.b64encode(self._debt_export_xlsx()),
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+
+    def _debt_agency_recall(self, today, term_over=False):
+        """The handed-over cases come back to the shop: agreement cleared (kept in the
+        history), stage set back to the one before the hand-over. One history insert and
+        one write per former stage, whatever the number of cases."""
+        cases = self.filtered("agency_agreement_id")
+        if not cases:
+            return cases
+        history = []
+        by_stage = defaultdict(self.browse)
+        for case in cases:
+            agreement = case.agency_agreement_id
+            if term_over:
+                text = self.env._(
+                    "The term of agency %(agency)s (agreement %(name)s) ended on %(date)s: the case "
+                    "is back with the shop.",
+                    agency=agreement.partner_id.display_name, name=agreement.name,
+                    date=case.agency_recall_date,
+                )
+            else:
+                text = self.env._(
+                    "Case recalled from agency %(agency)s (agreement %(name)s) on %(date)s.",
+                    agency=agreement.partner_id.display_name, name=agreement.name, date=today,
+                )
+            history.append(case._debt_history_values("agency_recall", today, text, agreement))
+            case._message_log(body=text)
+            by_stage[case.agency_prev_stage_id or case.stage_id] |= case
+        self.env["debt.collection.case.history"].sudo().create(history)
+        for stage, stage_cases in by_stage.items():
+            stage_cases.with_context(debt_no_entry_actions=True).write({
+                "agency_agreement_id": False, "agency_recall_date": False, "agency_prev_stage_id": False,
+                "stage_id": stage.id,
+            })
+        return cases
+
+    def action_debt_agency_recall(self):
+        """The collector takes the cases back from the agency before the end of its term."""
+        if not self.env.user.has_group("auto_service_debt.group_debt_collector"):
+            raise AccessError(self.env._("Only a Debt Collector or Manager may recall a case."))
+        cases = self.filtered(lambda c: c.state == "open" and c.agency_agreement_id)
+        if not cases:
+            raise UserError(self.env._(
+                "None of the cases %(cases)s is handed over to an agency.",
+                cases=", ".join(self.mapped("name")),
+            ))
+        cases._debt_agency_recall(fields.Date.context_today(self))
+        return True
+
+    def _debt_history_values(self, kind, date, note, agreement=None):
+        """Values of a row of the stage history for an event of the case (no stage: the
+        (case, stage) pairs of the stage entries stay unique)."""
+        self.ensure_one()
+        return {
+            "case_id": self.id,
+            "kind": kind,
+            "date": date,
+            "note": note,
+            "agency_agreement_id": agreement.id if agreement else False,
+            "overdue_amount": self.overdue_amount,
+            "overdue_days": self.overdue_days,
+        }
+
+    def _debt_history_event(self, kind, date, note, agreement=None):
+        return self.env["debt.collection.case.history"].sudo().create(
+            self._debt_history_values(kind, date, note, agreement)
+        )
+
+    def _debt_new_entry_action(self, model, name, context):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": dict(context, default_case_id=self.id, default_company_id=self.company_id.id),
+        }
+
+    def action_debt_agency_report(self):
+        return self._debt_new_entry_action(
+            "debt.agency.report", self.env._("Agency Report"), {"default_kind": "progress"},
+        )
+
+    def action_debt_agency_collected(self):
+        return self._debt_new_entry_action(
+            "debt.agency.report", self.env._("Amount Collected by the Agency"), {"default_kind": "collected"},
+        )
+
+    def action_debt_court_step(self):
+        kind = self.env.context.get("debt_court_kind", "filing")
+        labels = dict(self.env["debt.court.event"]._fields["kind"]._description_selection(self.env))
+        return self._debt_new_entry_action(
+            "debt.court.event", labels.get(kind, ""), {"default_kind": kind},
+        )
 
     # ------------------------------------------------------------------
     # Claim letters

@@ -1,4 +1,5 @@
-"""When a collection case entered a stage (entry actions run once per case and stage)."""
+"""When a collection case entered a stage (entry actions run once per case and stage),
+and the dated events of its agency and court work."""
 
 from odoo import fields, models
 
@@ -12,7 +13,23 @@ class DebtCollectionCaseHistory(models.Model):
 
     case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    stage_id = fields.Many2one("debt.collection.stage", required=True, ondelete="restrict")
+    # Empty on the rows of events (hand-over, recall, court steps): the unique (case,
+    # stage) pair is that of the stage entries only.
+    stage_id = fields.Many2one("debt.collection.stage", ondelete="restrict")
+    kind = fields.Selection(
+        [
+            ("stage", "Stage entered"),
+            ("agency_handover", "Handed over to an agency"),
+            ("agency_recall", "Recalled from the agency"),
+            ("agency_collected", "Collected by the agency"),
+            ("court", "Court step"),
+        ],
+        string="Event", default="stage", required=True,
+    )
+    note = fields.Char(string="Details")
+    agency_agreement_id = fields.Many2one(
+        "debt.agency.agreement", string="Agency Agreement", ondelete="set null", index="btree_not_null",
+    )
     date = fields.Date(required=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     overdue_amount = fields.Monetary(string="Overdue")

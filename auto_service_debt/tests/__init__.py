@@ -19,3 +19,5 @@ from . import test_demo_settings
 from . import test_stage_gates
 from . import test_tour_claim_pdf
 from . import test_key_rate_import
+from . import test_agency
+from . import test_court

@@ -181,9 +181,12 @@ class TestCollectionWorkflow(CollectionCommon):
         self._run(d("2026-02-01"))
         case = self._case(self.customer)
         agency = self.env["res.partner"].create({"name": "Collect & Co", "is_company": True})
+        agreement = self.env["debt.agency.agreement"].create({
+            "name": "A-1", "partner_id": agency.id, "commission_percent": 25.0, "state": "active",
+        })
         with freeze_time("2026-02-02 10:00:00"):
             action = self.env["debt.agency.wizard"].with_user(self.collector).create({
-                "case_id": case.id, "agency_partner_id": agency.id, "commission": 25.0,
+                "case_id": case.id, "agreement_id": agreement.id,
             }).action_hand_over()
         self.assertEqual(case.agency_partner_id, agency)
         self.assertEqual(case.agency_commission, 25.0)

@@ -1,8 +1,6 @@
 """Collector tools on a case: log a contact, record a promise, open a dispute,
 send reminders, hand the case over to an agency."""
 
-import base64
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -186,49 +184,40 @@ class DebtSendReminderWizard(models.TransientModel):
 
 
 class DebtAgencyWizard(models.TransientModel):
-    """Hand the case over to a collection agency and export the case file."""
+    """Hand the case over to a collection agency under an active agreement and export
+    the case file."""
 
     _name = "debt.agency.wizard"
     _inherit = "debt.case.wizard.mixin"
     _description = "Hand Over to a Collection Agency"
 
-    agency_partner_id = fields.Many2one("res.partner", string="Collection Agency", required=True)
+    agreement_id = fields.Many2one(
+        "debt.agency.agreement", string="Agency Agreement", required=True,
+        domain="[('state', '=', 'active'), ('company_id', '=', company_id)]",
+    )
+    agency_partner_id = fields.Many2one(related="agreement_id.partner_id", string="Collection Agency")
+    commission = fields.Float(related="agreement_id.commission_percent", string="Commission (%)")
+    term_days = fields.Integer(related="agreement_id.term_days")
     date = fields.Date(string="Handover Date", required=True, default=fields.Date.context_today)
-    commission = fields.Float(string="Commission (%)")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        case = self.env["debt.collection.case"].browse(res.get("case_id"))
+        if case and "agreement_id" in fields_list and not res.get("agreement_id"):
+            agreements = self.env["debt.agency.agreement"].search(
+                [("state", "=", "active"), ("company_id", "=", case.company_id.id)], limit=2
+            )
+            if len(agreements) == 1:
+                res["agreement_id"] = agreements.id
+        return res
 
     def action_hand_over(self):
         self.ensure_one()
-        if not 0 <= self.commission <= 100:
-            raise UserError(self.env._(
-                "The agency commission must be between 0 and 100 %%, not %(value)s.",
-                value=self.commission,
-            ))
         case = self.case_id
-        case.write({
-            "agency_partner_id": self.agency_partner_id.id,
-            "agency_date": self.date,
-            "agency_commission": self.commission,
-        })
-        attachment = self._debt_attach_export(case)
-        case._message_log(
-            body=self.env._(
-                "Case handed over to %(agency)s on %(date)s, commission %(commission)s %%.",
-                agency=self.agency_partner_id.display_name, date=self.date, commission=self.commission,
-            ),
-            attachment_ids=attachment.ids,
-        )
+        attachment = case._debt_hand_over(self.agreement_id, self.date)[case]
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
-
-    def _debt_attach_export(self, case):
-        content = case._debt_export_xlsx()
-        return self.env["ir.attachment"].create({
-            "name": f"{case.name.replace('/', '-')}-{case.partner_id.name}.xlsx",
-            "datas": base64.b64encode(content),
-            "res_model": case._name,
-            "res_id": case.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
