@@ -257,8 +257,10 @@ class DebtCollectionCase(models.Model):
             if case.company_id not in stages_of:
                 stages_of[case.company_id] = self.env["debt.collection.stage"]._debt_stages(case.company_id)
             stages = stages_of[case.company_id]
-            following = self._debt_next_stage(stages, case.stage_id, stages.browse())
-            if not following or following == case.stage_id or following.days_overdue > case.overdue_days:
+            ids = stages.ids
+            start = ids.index(case.stage_id.id) + 1 if case.stage_id.id in ids else 0
+            following = next((s for s in stages[start:] if not s.gate_manual), stages.browse())
+            if not following or following.days_overdue > case.overdue_days:
                 continue
             missing = following._debt_gate_missing(facts.get(case.id, {}), today)
             if missing:
@@ -569,6 +571,8 @@ class DebtCollectionCase(models.Model):
                     target = self._debt_next_stage(stages, case.stage_id, target)
                     paused = False
                 target = self._debt_gate_cap(stages, case.stage_id, target, gate_facts[case.id], today)
+                if case.agency_agreement_id:
+                    paused = True  # with the agency until it reports, pays or is recalled
                 if not paused and self._debt_is_later(stages, target, case.stage_id, order):
                     moves[target.id] |= case
             elif target and (target := self._debt_gate_cap(stages, stages.browse(), target, {}, today)):
@@ -722,6 +726,8 @@ class DebtCollectionCase(models.Model):
         start = ids.index(current.id) + 1 if current.id in ids else 0
         reached = current
         for stage in stages[start:ids.index(target.id) + 1]:
+            if stage.gate_manual:
+                continue  # entered by hand only (a hand-over, enforcement): passed by
             if stage._debt_gate_missing(facts, today):
                 break
             reached = stage
