@@ -44,7 +44,7 @@ def _thaw(value, key=None):
 def _freeze(value):
     if isinstance(value, dict):
         return {k: _freeze(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return [_freeze(v) for v in value]
     if isinstance(value, date_cls):
         return fields.Date.to_string(value)

@@ -687,13 +687,19 @@ class DebtCollectionCase(models.Model):
             return facts
         self.env["debt.dunning.log"].flush_model(["case_id", "kind", "channel", "date"])
         self.env["debt.contact.log"].flush_model(["case_id", "direction", "result", "date"])
-        self.env["debt.claim"].flush_model(["name", "state", "sent_date", "deadline"])
+        self.env["debt.claim"].flush_model(["name", "state", "sent_date", "deadline", "partner_id", "company_id"])
         self.flush_model(["claim_id"])
         self.env.cr.execute(SQL(
             """
             SELECT c.id, r.last_reminder, cl.name, cl.sent_date, cl.deadline
               FROM debt_collection_case c
-              LEFT JOIN debt_claim cl ON cl.id = c.claim_id AND cl.state = 'issued'
+              LEFT JOIN LATERAL (
+                    SELECT k.name, k.sent_date, k.deadline FROM debt_claim k
+                     WHERE k.state = 'issued'
+                       AND (k.id = c.claim_id OR (c.claim_id IS NULL AND k.partner_id = c.partner_id
+                                                   AND k.company_id = c.company_id))
+                     ORDER BY k.id DESC LIMIT 1
+              ) cl ON TRUE
               LEFT JOIN LATERAL (
                     SELECT max(d) AS last_reminder FROM (
                         SELECT max(l.date) AS d FROM debt_dunning_log l

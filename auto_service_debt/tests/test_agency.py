@@ -5,7 +5,6 @@ do what."""
 import io
 import re
 from contextlib import contextmanager
-from unittest.mock import patch
 
 import openpyxl
 from freezegun import freeze_time
@@ -13,18 +12,9 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools.translate import code_translations
 
 from .collection_common import CollectionCommon, d
 from .common import shop_user
-
-# What the Russian translation file gives these terms (the user's language is applied
-# to the case file: the test reads the sheet a Russian bookkeeper gets).
-RUSSIAN = {
-    "Interest (art. 395 Civil Code)": "Проценты по ст. 395 ГК РФ",
-    "OGRN": "ОГРН",
-    "KPP": "КПП",
-}
 
 
 @tagged("post_install", "-at_install")
@@ -50,9 +40,16 @@ class TestAgency(CollectionCommon):
         self.assertRegex(str(caught.exception), pattern)
 
     def _handed_over(self, user=None, day="2026-02-16"):
-        """The case at the claim stage, handed over on ``day`` by ``user``."""
-        self._run(d("2026-02-15"))
+        """The case at the claim stage, handed over on ``day`` by ``user``: the customer
+        was reminded (11 Jan), the claim sent by registered mail (12 Jan) and its 30 days
+        have passed (the gate of the agency stage)."""
+        self._run(d("2026-01-11"))
         case = self._case(self.customer)
+        with freeze_time("2026-01-12 10:00:00"):
+            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
+            claim.write({"send_channel": "registered_mail", "sent_date": d("2026-01-12"),
+                         "tracking_ref": "10100012345678"})
+        self._run(d("2026-02-15"))
         self.assertEqual(case.stage_id, self.stage_claim)
         with freeze_time(f"{day} 10:00:00"):
             self.env["debt.agency.wizard"].with_user(user or self.collector).create({
@@ -277,11 +274,8 @@ class TestAgency(CollectionCommon):
     def test_case_file_in_russian_for_a_shop_bookkeeper(self):
         case, _old, _later, interest = self._file_case()
         bookkeeper = shop_user(self.env, "bookkeeper")
-        translations = dict(code_translations.get_python_translations("auto_service_debt", "ru_RU"))
-        translations.update(RUSSIAN)
-        with patch.dict(code_translations.python_translations,
-                        {("auto_service_debt", "ru_RU"): translations}):
-            rows = self._sheet(case, bookkeeper, lang=bookkeeper.lang)
+        # the shipped Russian translation, as a Russian bookkeeper reads it
+        rows = self._sheet(case, bookkeeper, lang=bookkeeper.lang)
         header = {row[0]: row[1] for row in rows if row and row[0] and len(row) > 1}
         self.assertEqual(header["ОГРН"], "1027700132195")
         self.assertEqual(header["КПП"], "770101001")

@@ -178,13 +178,18 @@ class TestCollectionWorkflow(CollectionCommon):
         second = self._invoice(self.customer, 2500.5, d("2026-01-20"))
         self._pay(second, amount=500.5, on=d("2026-01-21"))
         self.customer.write({"phone": "+7 900 000-00-00", "street": "Lenina 1", "city": "Kazan"})
-        self._run(d("2026-02-01"))
+        # the agency stage needs a claim sent whose 30 days have passed
+        self._run(d("2026-01-11"))
         case = self._case(self.customer)
+        with freeze_time("2026-01-11 10:00:00"):
+            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
+            claim.write({"send_channel": "hand", "sent_date": d("2026-01-11")})
+        self._run(d("2026-02-01"))
         agency = self.env["res.partner"].create({"name": "Collect & Co", "is_company": True})
         agreement = self.env["debt.agency.agreement"].create({
             "name": "A-1", "partner_id": agency.id, "commission_percent": 25.0, "state": "active",
         })
-        with freeze_time("2026-02-02 10:00:00"):
+        with freeze_time("2026-02-11 10:00:00"):
             action = self.env["debt.agency.wizard"].with_user(self.collector).create({
                 "case_id": case.id, "agreement_id": agreement.id,
             }).action_hand_over()
@@ -204,7 +209,7 @@ class TestCollectionWorkflow(CollectionCommon):
         self.assertEqual(len(items), 2)
         self.assertEqual(list(items[first.name][4:7]), [1000.0, 0.0, 1000.0])
         self.assertEqual(list(items[second.name][4:7]), [2500.5, 500.5, 2000.0])
-        self.assertEqual(items[first.name][3], 23)
+        self.assertEqual(items[first.name][3], 32)
         self.assertEqual(items[first.name][2].date(), d("2026-01-10"))
         total = next(row for row in rows if row[0] == "Total")
         self.assertEqual(list(total[4:7]), [3500.5, 500.5, 3000.0])
