@@ -90,7 +90,8 @@ class DebtCollectionCase(models.Model):
     overdue_days = fields.Integer(string="Days Overdue", readonly=True)
     oldest_due_date = fields.Date(string="Oldest Due Date", readonly=True)
     penalty_amount = fields.Monetary(
-        string="Penalties", compute="_compute_penalty_amount", help="Accrued penalties not yet paid."
+        string="Penalty or Interest", compute="_compute_penalty_amount",
+        help="Accrued contractual penalty or art. 395 interest, not yet paid.",
     )
     next_action_date = fields.Date(string="Next Action On", tracking=True)
     next_action = fields.Char(string="Next Action")

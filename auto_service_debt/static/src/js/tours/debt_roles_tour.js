@@ -188,8 +188,9 @@ registry.category("web_tour.tours").add("asd_roles_bookkeeper_tour", {
                 trigger: ".o_notification:contains('Поставлено в очередь напоминаний: 1')",
             },
             {
+                // the final notice the case got on entering its stage, and this one
                 content: "The reminder is on the case",
-                trigger: "body:not(:has(.modal)) .o_form_view div[name='reminder_count']:contains('1')",
+                trigger: "body:not(:has(.modal)) .o_form_view div[name='reminder_count']:contains('2')",
             },
             // The claim letter
             {
