@@ -209,7 +209,7 @@ registry.category("web_tour.tours").add("asd_roles_bookkeeper_tour", {
             },
             {
                 content: "The claim's number (year-sequence) is on the case",
-                trigger: `.o_form_view div[name='claim_number'] input:value(${ids.year}-0)`,
+                trigger: `.o_form_view div[name='claim_id']:contains(${ids.year}-0)`,
             },
         ];
     },
