@@ -537,10 +537,8 @@ class DebtClaim(models.Model):
         if orders:
             attachments.append("orders")
         attachments.append("invoices")
-        if annex:
+        if annex or pending:
             attachments.append("calculation")
-        if self.previous_claim_id:
-            attachments.append("previous")
         totals = {
             "principal": self.principal_amount,
             "penalties": self.penalty_amount,
