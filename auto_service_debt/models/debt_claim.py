@@ -111,7 +111,7 @@ class DebtClaim(models.Model):
         check_company=True, ondelete="set null",
     )
     state = fields.Selection(
-        [("issued", "Issued"), ("replaced", "Replaced"), ("cancelled", "Cancelled")],
+        [("issued", "Issued"), ("replaced", "Superseded"), ("cancelled", "Cancelled")],
         string="Status", default="issued", required=True, readonly=True, tracking=True,
     )
     line_ids = fields.One2many("debt.claim.line", "claim_id", string="Unpaid Items", readonly=True)
@@ -119,7 +119,7 @@ class DebtClaim(models.Model):
         string="Principal", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
     penalty_amount = fields.Monetary(
-        string="Penalties", compute="_compute_amounts", store=True, currency_field="currency_id"
+        string="Penalty or Interest", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
     total_amount = fields.Monetary(
         string="Total Claimed", compute="_compute_amounts", store=True, currency_field="currency_id"

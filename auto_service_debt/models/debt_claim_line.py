@@ -25,6 +25,6 @@ class DebtClaimLine(models.Model):
     penalty_kind = fields.Selection(
         [("contract", "Contractual penalty"), ("key_rate", "Interest (art. 395)")],
     )
-    penalty_amount = fields.Monetary(string="Penalty", currency_field="currency_id")
+    penalty_amount = fields.Monetary(string="Penalty or Interest", currency_field="currency_id")
     penalty_provisional = fields.Boolean(string="Provisional")
     penalty_periods = fields.Json()

@@ -2,6 +2,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 # Each step and the step that must come before it.
 COURT_KINDS = [
@@ -71,6 +72,9 @@ class DebtCourtEvent(models.Model):
                         "Case %(case)s is closed: court steps are recorded on open cases.",
                         case=case.name,
                     ))
+                if vals.get("kind", "filing") == "filing":
+                    self._debt_check_claim_expired(
+                        case, fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self))
                 if vals.get("kind") == "recovery":
                     case._debt_check_amount_owed(
                         vals.get("amount"), fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
@@ -90,6 +94,20 @@ class DebtCourtEvent(models.Model):
         for event in events:
             event.case_id._message_log(body=event._debt_log_text())
         return events
+
+    @api.model
+    def _debt_check_claim_expired(self, case, on_date):
+        """A claim goes to court once the pre-trial claim was sent and its term has run out
+        (for a business, APK art. 4 §5; for an individual, the company's term)."""
+        facts = case._debt_gate_facts(case)[case.id]
+        gate = self.env["debt.collection.stage"].new({"gate_claim": True})
+        missing = gate._debt_gate_missing(facts, on_date, manual=True)
+        if missing:
+            raise UserError(self.env._(
+                "Case %(case)s cannot be filed with the court on %(date)s: %(missing)s. "
+                "Send the claim letter and wait for its deadline first.",
+                case=case.name, date=format_date(self.env, on_date), missing=missing,
+            ))
 
     def write(self, vals):
         if {"case_id", "kind", "amount", "date"} & set(vals) and any(e.payment_id for e in self):

@@ -41,11 +41,11 @@ def _number_pages(stream, label):
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_FILE))
     reader = PdfFileReader(stream, strict=False)
-    count = reader.getNumPages()
+    count = len(reader.pages)
     writer = PdfFileWriter()
     for index in range(count):
-        page = reader.getPage(index)
-        width, height = float(page.mediaBox.getWidth()), float(page.mediaBox.getHeight())
+        page = reader.pages[index]
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
         overlay = io.BytesIO()
         pen = canvas.Canvas(overlay, pagesize=(width, height), initialFontName="DejaVuSans")
         pen.setFont("DejaVuSans", 8)
@@ -53,8 +53,8 @@ def _number_pages(stream, label):
         pen.drawCentredString(width / 2, 22, label(index + 1, count))
         pen.save()
         overlay.seek(0)
-        page.mergePage(PdfFileReader(overlay).getPage(0))
-        writer.addPage(page)
+        page.merge_page(PdfFileReader(overlay).pages[0])
+        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     out.seek(0)

@@ -35,8 +35,33 @@ class TestCourt(CollectionCommon):
             )
 
     def _case_in_court(self):
+        """Reminded on 11 Jan, the claim sent by registered mail on 12 Jan: its 30 days ran
+        out on 11 Feb, the court may be seized."""
+        self._run(d("2026-01-11"))
+        case = self._case(self.customer)
+        with freeze_time("2026-01-12 10:00:00"):
+            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
+            claim.write({"send_channel": "registered_mail", "sent_date": d("2026-01-12"),
+                         "tracking_ref": "10100012345678"})
         self._run(d("2026-02-15"))
-        return self._case(self.customer)
+        return case
+
+    def test_no_filing_before_the_claim_term_ran_out(self):
+        self._run(d("2026-01-11"))
+        case = self._case(self.customer)
+        with self._refused(UserError, "no claim letter has been issued"):
+            self._step(case, "filing", "2026-01-20", court_name="Арбитражный суд г. Москвы",
+                       court_case_number="А40-1/2026")
+        with freeze_time("2026-01-20 10:00:00"):
+            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
+            claim.write({"send_channel": "hand", "sent_date": d("2026-01-20")})
+        with self._refused(UserError, "runs until"):
+            self._step(case, "filing", "2026-02-19", court_name="Арбитражный суд г. Москвы",
+                       court_case_number="А40-1/2026")
+        self.assertFalse(case.court_filing_date)
+        self._step(case, "filing", "2026-02-20", court_name="Арбитражный суд г. Москвы",
+                   court_case_number="А40-1/2026")
+        self.assertEqual(case.court_filing_date, d("2026-02-20"))
 
     def test_court_flow_from_filing_to_recovery(self):
         case = self._case_in_court()
