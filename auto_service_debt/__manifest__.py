@@ -53,6 +53,7 @@
         # these add menu items under the menus above
         "reports/debt_aging_report_views.xml",
         "views/res_partner_views.xml",
+        "views/res_bank_views.xml",
         "views/debt_block_override_views.xml",
         "views/debt_installment_plan_views.xml",
         "wizards/debt_collection_wizard_views.xml",

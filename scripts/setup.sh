@@ -32,6 +32,7 @@ grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" || die "ODOO_SRC=$OD
 need_pkgs=()
 command -v wkhtmltopdf >/dev/null || need_pkgs+=(wkhtmltopdf)
 command -v pdftotext   >/dev/null || need_pkgs+=(poppler-utils)
+command -v zbarimg     >/dev/null || need_pkgs+=(zbar-tools)
 command -v chromium    >/dev/null || need_pkgs+=(chromium)
 command -v msgmerge    >/dev/null || need_pkgs+=(gettext)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_pkgs+=(fonts-dejavu-core)

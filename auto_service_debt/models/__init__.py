@@ -39,3 +39,5 @@ from . import ir_actions_report
 from . import debt_agency_agreement
 from . import debt_agency_report
 from . import debt_court_event
+from . import res_bank
+from . import res_partner_bank

@@ -438,17 +438,33 @@ class DebtClaim(models.Model):
         }
 
     @api.model
-    def _debt_bank_values(self, company):
-        """The company's bank account in its own currency (or without currency)."""
+    def _debt_bank_values(self, company, amount=None, purpose=None, payer=None):
+        """The company's bank account in its own currency (or without currency), with the
+        payment QR code (ГОСТ Р 56042-2014) for ``amount`` and ``purpose`` when asked for:
+        ``qr`` (an image data URI) or ``qr_error`` (what to set on the account)."""
         bank = company.partner_id.bank_ids.filtered(
             lambda b: not b.currency_id or b.currency_id == company.currency_id
         )[:1]
-        return {
+        if not bank:
+            return {}
+        values = {
             "acc_number": bank.acc_number or "",
             "bank_name": bank.bank_id.name or "",
             "bic": bank.bank_id.bic or "",
+            "corr_account": bank.bank_id.debt_corr_account or "",
             "holder": company.name,
-        } if bank else {}
+        }
+        if amount and company.currency_id.name == "RUB":
+            currency = company.currency_id
+            error = bank._get_error_messages_for_qr("ru_gost", payer, currency) or bank._check_for_qr_code_errors(
+                "ru_gost", amount, currency, payer, purpose, purpose)
+            if error:
+                values["qr_error"] = error
+            else:
+                values["qr"] = bank.build_qr_code_base64(amount, purpose, purpose, currency, payer,
+                                                         qr_method="ru_gost")
+                values["qr_text"] = bank._get_qr_vals("ru_gost", amount, currency, payer, purpose, purpose)
+        return values
 
     def _get_claim_letter_values(self):
         """Everything the claim letter prints, as frozen when the claim was issued
@@ -592,7 +608,13 @@ class DebtClaim(models.Model):
                 ],
                 "court": "arbitrazh" if partner.is_company else "general",
             },
-            "payment": self._debt_bank_values(company),
+            "payment": self._debt_bank_values(
+                company, self.total_amount,
+                self.with_context(lang=lang).env._(
+                    "Payment under claim No. %(number)s dated %(date)s", number=self.name,
+                    date=format_date(self.env(context=dict(self.env.context, lang=lang)), self.date)),
+                partner,
+            ),
             "attachments": attachments,
             "signature": {
                 "company": company.name,

@@ -21,3 +21,4 @@ from . import test_tour_claim_pdf
 from . import test_key_rate_import
 from . import test_agency
 from . import test_court
+from . import test_payment_qr
