@@ -32,6 +32,7 @@
         "reports/installment_agreement.xml",
         "reports/report_actions.xml",
         "data/debt_claim_data.xml",
+        "reports/payment_qr.xml",
         "reports/claim_letter.xml",
         "reports/document_requisites.xml",
         "reports/reconciliation_act.xml",

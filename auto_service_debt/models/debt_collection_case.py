@@ -1780,7 +1780,12 @@ class DebtCollectionCase(models.Model):
             "items": items,
             "total": cur.round(sum(item["left"] for item in items)),
             "pay_by": today + timedelta(days=self.STAGE_LETTER_DAYS),
-            "payment": Claim._debt_bank_values(self.company_id),
+            "payment": Claim._debt_bank_values(
+                self.company_id, cur.round(sum(item["left"] for item in items)),
+                self.with_context(lang=self.partner_id.lang).env._(
+                    "Payment of the debt, case %(case)s", case=self.name),
+                self.partner_id,
+            ),
             "signature": {
                 "company": self.company_id.name,
                 "title": self.company_id.debt_claim_signatory_title or "",

@@ -702,8 +702,11 @@ class DebtInstallmentPlan(models.Model):
             })
         lines = []
         ordered = self.line_ids.sorted(lambda line: (line.due_date, line.sequence, line.id))
+        Claim = self.env["debt.claim"]
         for number, line in enumerate(ordered, start=1):
+            purpose = plan.env._("Installment %(number)s under agreement %(plan)s", number=number, plan=self.name)
             lines.append({
+                "payment": Claim._debt_bank_values(company, line.amount, purpose, partner),
                 "number": number,
                 "due_date": line.due_date,
                 "due_date_str": day(line.due_date),

@@ -992,6 +992,14 @@ class ResPartner(models.Model):
                 "in_favour_of": "company" if closing > 0 else ("customer" if closing < 0 else False),
                 "closing_words": words,
                 "requisites": statement["requisites"],
+                # the QR pays the debt in the company's favour the act states
+                "payment": self.env["debt.claim"]._debt_bank_values(
+                    company, closing,
+                    partner.with_context(lang=lang).env._(
+                        "Payment of the debt under the reconciliation act as of %(date)s",
+                        date=format_date(partner.with_context(lang=lang).env, statement["date_to"])),
+                    partner,
+                ) if closing > 0 else {},
             }
         return result
 

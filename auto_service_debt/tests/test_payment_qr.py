@@ -155,3 +155,24 @@ class TestInvoiceQr(DebtTestCommon):
         payment = claim._get_claim_letter_values()["payment"]
         self.assertNotIn("qr", payment)
         self.assertIn("correspondent account", payment["qr_error"])
+
+    @freeze_time("2026-12-01")
+    def test_installment_agreement_qr_pays_each_installment(self):
+        invoice = self._invoice_for(30000.0)
+        invoice.write({"invoice_date": date(2026, 10, 27), "invoice_date_due": date(2026, 11, 6)})
+        invoice.action_post()
+        bookkeeper = shop_user(self.env, "bookkeeper", login="qr_bookkeeper3", company=self.shop)
+        wizard = self.env["debt.installment.plan.wizard"].with_user(bookkeeper).with_company(self.shop).with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"installment_count": 3, "interval": "months", "first_due_date": date(2026, 12, 31)})
+        plan = self.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
+        lines = plan.with_user(bookkeeper)._get_agreement_values()["lines"]
+        self.assertEqual([line["amount"] for line in lines], [10000.0, 10000.0, 10000.0])
+        for line in lines:
+            text = decode_qr(base64.b64decode(line["payment"]["qr"].split(",", 1)[1]))
+            self.assertEqual(text, (
+                "ST00012|Name=ООО «Гараж-Тест»|PersonalAcc=40702810900000012345|BankName=ПАО Сбербанк"
+                "|BIC=044525225|CorrespAcc=30101810400000000225|Sum=1000000"
+                f"|Purpose=Платёж {line['number']} по соглашению о рассрочке {plan.name}"
+                "|PayeeINN=7701234567|KPP=770101001|LastName=Иванов|PayerAddress=ул. Тверская, д. 12, Москва"
+            ))
