@@ -174,5 +174,5 @@ class TestInvoiceQr(DebtTestCommon):
                 "ST00012|Name=ООО «Гараж-Тест»|PersonalAcc=40702810900000012345|BankName=ПАО Сбербанк"
                 "|BIC=044525225|CorrespAcc=30101810400000000225|Sum=1000000"
                 f"|Purpose=Платёж {line['number']} по соглашению о рассрочке {plan.name}"
-                "|PayeeINN=7701234567|KPP=770101001|LastName=Иванов|PayerAddress=ул. Тверская, д. 12, Москва"
-            ))
+                "|PayeeINN=7701234567|KPP=770101001"
+            ))  # the payer's address and name gave way to the purpose within 300 bytes

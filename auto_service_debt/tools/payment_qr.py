@@ -59,8 +59,9 @@ def check_details(details):
 
 def payment_string(details, amount=None):
     """The payment string for ``details`` (a dict of the keys above) and ``amount`` (roubles;
-    ``None``: the payer types the sum). Values are cleaned; a string over 300 bytes shortens
-    the payer's address, then the purpose; a string that still does not fit is an error."""
+    ``None``: the payer types the sum). Values are cleaned; a string over 300 bytes gives up
+    the payer's address (its last parts first), then the payer's name, then the end of the
+    purpose; a string that still does not fit is an error."""
     check_details(details)
     pairs = []
     for key in REQUIRED:
@@ -85,6 +86,11 @@ def payment_string(details, amount=None):
     # the address loses its last parts (country, then city, ...), then goes
     while address and address[1] and len(text.encode()) > MAX_BYTES:
         address[1] = ", ".join(address[1].split(", ")[:-1])
+        text = render()
+    # then the payer's name: the payee's details and the purpose matter more
+    last_name = next((pair for pair in pairs if pair[0] == "LastName"), None)
+    if last_name and len(text.encode()) > MAX_BYTES:
+        last_name[1] = ""
         text = render()
     purpose = next((pair for pair in pairs if pair[0] == "Purpose"), None)
     excess = len(text.encode()) - MAX_BYTES
