@@ -35,7 +35,8 @@ assert company, "the demo company is missing: recreate the database with demo da
 env = env(context=dict(env.context, allowed_company_ids=company.ids))
 partner_bank = company.partner_id.bank_ids[:1]
 if not partner_bank:
-    bank = env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225"})
+    bank = env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225",
+                                   "debt_corr_account": "30101810400000000225"})
     env["res.partner.bank"].create({
         "partner_id": company.partner_id.id, "bank_id": bank.id, "company_id": company.id,
         "acc_number": "40702810938000012345", "allow_out_payment": True,

@@ -233,6 +233,7 @@ class DebtDemoLoader(models.AbstractModel):
         # the account the letters print as the payment details
         bank = self.env["res.bank"].search([("bic", "=", "044525225")], limit=1) or self.env["res.bank"].create(
             {"name": "ПАО Сбербанк", "bic": "044525225"})
+        bank.debt_corr_account = bank.debt_corr_account or "30101810400000000225"
         self.env["res.partner.bank"].create({
             "partner_id": company.partner_id.id, "bank_id": bank.id, "company_id": company.id,
             "acc_number": "40702810938000012345", "allow_out_payment": True,
