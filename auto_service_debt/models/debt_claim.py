@@ -268,14 +268,6 @@ class DebtClaim(models.Model):
         return aml._debt_penalty_breakdown(lines, on_date, provisional_ok=True) or {}
 
     @api.model
-    def _debt_json_value(self, value):
-        if isinstance(value, date_cls):
-            return fields.Date.to_string(value)
-        if isinstance(value, Decimal):
-            return float(value)
-        return value
-
-    @api.model
     def _debt_issue(self, partner, company, case=None, on_date=None, previous=None):
         """Create, number and freeze a claim for ``partner`` with its overdue items at
         ``on_date`` (``previous``: the claim it replaces). Refused when nothing is
@@ -297,10 +289,7 @@ class DebtClaim(models.Model):
             amount = line.balance
             left = line.amount_residual
             pen = breakdown.get(line.id) or {}
-            periods = [
-                {key: self._debt_json_value(val) for key, val in period.items()}
-                for period in pen.get("periods") or []
-            ]
+            periods = _freeze(pen.get("periods") or [])
             line_vals.append(fields.Command.create({
                 "move_line_id": line.id,
                 "move_id": line.move_id.id,
@@ -455,15 +444,15 @@ class DebtClaim(models.Model):
             "holder": company.name,
         }
         if amount and company.currency_id.name == "RUB":
+            # Odoo's QR mechanism of bank accounts, with the Russian method
             currency = company.currency_id
-            error = bank._get_error_messages_for_qr("ru_gost", payer, currency) or bank._check_for_qr_code_errors(
-                "ru_gost", amount, currency, payer, purpose, purpose)
-            if error:
-                values["qr_error"] = error
+            qr_vals = bank._build_qr_code_vals(amount, purpose, purpose, currency, payer, qr_method="ru_gost")
+            if qr_vals:
+                values["qr"] = bank._get_qr_code_base64(**qr_vals)
+                values["qr_text"] = bank._get_qr_vals(**qr_vals)
             else:
-                values["qr"] = bank.build_qr_code_base64(amount, purpose, purpose, currency, payer,
-                                                         qr_method="ru_gost")
-                values["qr_text"] = bank._get_qr_vals("ru_gost", amount, currency, payer, purpose, purpose)
+                values["qr_error"] = bank._get_error_messages_for_qr("ru_gost", payer, currency) or \
+                    bank._check_for_qr_code_errors("ru_gost", amount, currency, payer, purpose, purpose)
         return values
 
     def _get_claim_letter_values(self):

@@ -748,8 +748,9 @@ class DebtCollectionCase(models.Model):
             return
         today = fields.Date.context_today(self)
         facts = self._debt_gate_facts(self)
+        ladders = {company: stage._debt_stages(company) for company in self.company_id}
         for case in self:
-            stages = stage._debt_stages(case.company_id)
+            stages = ladders[case.company_id]
             if not self._debt_is_later(stages, stage, case.stage_id):
                 continue
             missing = stage._debt_gate_missing(facts.get(case.id, {}), today, manual=True)

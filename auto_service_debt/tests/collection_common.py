@@ -1,5 +1,6 @@
 """Fixtures shared by the collection and dunning tests."""
 
+from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command
@@ -61,6 +62,13 @@ class CollectionCommon(DebtTestCommon):
     def _run(cls, day, steps=("cases",), **kwargs):
         """The daily run of the collection step for ``day``, as the scheduler runs it."""
         return super()._run(day, steps=steps, again=True, **kwargs)
+
+    @contextmanager
+    def _refused(self, exception, pattern):
+        """Refused with ``exception``, rolled back, and its message matches ``pattern``."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), pattern)
 
 
 def d(text):

@@ -211,3 +211,38 @@ class DebtFixtures:
 
 class DebtTestCommon(DebtFixtures, AccountTestInvoicingCommon):
     """``AccountTestInvoicingCommon`` with the addon's fixture helpers (``DebtFixtures``)."""
+
+
+class RussianShopCommon(DebtTestCommon):
+    """The test company as a Russian shop prints its documents: roubles, INN/KPP/OGRN,
+    address, signatory, a bank account; Russian and English active."""
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        rub = cls.env.ref("base.RUB")
+        rub.active = True
+        return cls._create_company(
+            name="ООО «Гараж-Тест»", currency_id=rub.id, country_id=cls.env.ref("base.ru").id,
+            street="ул. Моторная, д. 1", city="Москва", zip="101000",
+            vat="7701234567", company_registry="1027700000001",
+            **kwargs,
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.env.ref("base.lang_ru").active = True
+        cls.env.ref("base.lang_en").active = True
+        cls.company.write({
+            "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
+            "debt_claim_signatory_name": "Петров П. П.",
+            "debt_claim_signatory_title": "Генеральный директор",
+        })
+        cls.company.partner_id.debt_kpp = "770101001"
+        bank = cls.env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225"})
+        cls.env["res.partner.bank"].create({
+            "partner_id": cls.company.partner_id.id, "bank_id": bank.id,
+            "acc_number": "40702810900000012345", "company_id": cls.company.id,
+            "allow_out_payment": True,
+        })

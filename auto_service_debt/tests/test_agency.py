@@ -4,7 +4,6 @@ do what."""
 
 import io
 import re
-from contextlib import contextmanager
 
 import openpyxl
 from freezegun import freeze_time
@@ -31,13 +30,6 @@ class TestAgency(CollectionCommon):
         cls.first = cls._invoice(cls.customer, 10000.0, d("2026-01-10"))
         cls.second = cls._invoice(cls.customer, 5000.55, d("2026-01-20"))
 
-
-    @contextmanager
-    def _refused(self, exception, pattern):
-        """Refused with ``exception``, rolled back, and its message matches ``pattern``."""
-        with self.assertRaises(exception) as caught:
-            yield
-        self.assertRegex(str(caught.exception), pattern)
 
     def _handed_over(self, user=None, day="2026-02-16"):
         """The case at the claim stage, handed over on ``day`` by ``user``: the customer

@@ -6,46 +6,20 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import UNSTYLED_REPORT_URL, DebtTestCommon, render_pdf_text
+from .common import UNSTYLED_REPORT_URL, RussianShopCommon, render_pdf_text
 
 CLAIM_DAY = date(2025, 8, 15)
 
 
-class ClaimLetterCommon(DebtTestCommon):
+class ClaimLetterCommon(RussianShopCommon):
     """A Russian shop in roubles, an individual with art. 395 interest and a business with
     a contractual penalty, their work orders, cars and overdue invoices."""
 
     @classmethod
-    def setup_independent_company(cls, **kwargs):
-        rub = cls.env.ref("base.RUB")
-        rub.active = True
-        return cls._create_company(
-            name="ООО «Гараж-Тест»", currency_id=rub.id, country_id=cls.env.ref("base.ru").id,
-            street="ул. Моторная, д. 1", city="Москва", zip="101000",
-            vat="7701234567", company_registry="1027700000001",
-            **kwargs,
-        )
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_data["company"]
         # The test user sets up policies like the shop's owner does.
         cls.env.user.groups_id += cls.env.ref("auto_service_debt.group_debt_manager")
-        cls.env.ref("base.lang_ru").active = True
-        cls.env.ref("base.lang_en").active = True
-        cls.company.write({
-            "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
-            "debt_claim_signatory_name": "Петров П. П.",
-            "debt_claim_signatory_title": "Генеральный директор",
-        })
-        cls.company.partner_id.debt_kpp = "770101001"
-        bank = cls.env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225"})
-        cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id, "bank_id": bank.id,
-            "acc_number": "40702810900000012345", "company_id": cls.company.id,
-            "allow_out_payment": True,
-        })
         cls.key_rate_policy = cls.env.ref("auto_service_debt.debt_penalty_policy_key_rate")
         cls.contract_policy = cls.env["debt.penalty.policy"].create({
             "name": "Неустойка 0,1 %", "kind": "contract", "daily_percent": 0.1,

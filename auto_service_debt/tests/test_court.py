@@ -1,8 +1,6 @@
 """The court flow of a case: filing, decision, writ, enforcement and the amounts recovered,
 each dated in the history and the chatter; the case's court fields summarise them."""
 
-from contextlib import contextmanager
-
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -20,13 +18,6 @@ class TestCourt(CollectionCommon):
         cls.first = cls._invoice(cls.customer, 12000.0, d("2026-01-10"))
         cls.second = cls._invoice(cls.customer, 5000.55, d("2026-01-20"))
 
-
-    @contextmanager
-    def _refused(self, exception, pattern):
-        """Refused with ``exception``, rolled back, and its message matches ``pattern``."""
-        with self.assertRaises(exception) as caught:
-            yield
-        self.assertRegex(str(caught.exception), pattern)
 
     def _step(self, case, kind, day, user=None, **vals):
         with freeze_time(f"{day} 10:00:00"):

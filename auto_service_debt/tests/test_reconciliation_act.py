@@ -8,46 +8,18 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import DebtTestCommon, render_pdf_text, shop_user
+from .common import RussianShopCommon, render_pdf_text, shop_user
 
 ACT_DAY = date(2026, 6, 30)
 WIZARD = "debt.reconciliation.act.wizard"
 REPORT = "auto_service_debt.action_report_reconciliation_act"
 
 
-
-
 @tagged("post_install", "-at_install")
-class TestReconciliationAct(DebtTestCommon):
-    @classmethod
-    def setup_independent_company(cls, **kwargs):
-        rub = cls.env.ref("base.RUB")
-        rub.active = True
-        return cls._create_company(
-            name="ООО «Гараж-Тест»", currency_id=rub.id, country_id=cls.env.ref("base.ru").id,
-            street="ул. Моторная, д. 1", city="Москва", zip="101000",
-            vat="7701234567", company_registry="1027700000001",
-            **kwargs,
-        )
-
+class TestReconciliationAct(RussianShopCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_data["company"]
-        cls.env.ref("base.lang_ru").active = True
-        cls.env.ref("base.lang_en").active = True
-        cls.company.write({
-            "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
-            "debt_claim_signatory_name": "Петров П. П.",
-            "debt_claim_signatory_title": "Генеральный директор",
-        })
-        cls.company.partner_id.debt_kpp = "770101001"
-        bank = cls.env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225"})
-        cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id, "bank_id": bank.id,
-            "acc_number": "40702810900000012345", "company_id": cls.company.id,
-            "allow_out_payment": True,
-        })
         cls.other_company = cls.setup_other_company(name="Garage North")["company"]
         cls.service = cls._service_product("Ремонтные работы", list_price=1.0)
         cls.firm = cls.env["res.partner"].create({
