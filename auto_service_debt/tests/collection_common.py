@@ -3,6 +3,8 @@
 from contextlib import contextmanager
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 
 from .common import DebtTestCommon
@@ -62,6 +64,17 @@ class CollectionCommon(DebtTestCommon):
     def _run(cls, day, steps=("cases",), **kwargs):
         """The daily run of the collection step for ``day``, as the scheduler runs it."""
         return super()._run(day, steps=steps, again=True, **kwargs)
+
+    def _send_claim(self, case, day, channel="registered_mail"):
+        """Issue the case's claim on ``day`` and record it as sent that day (registered
+        mail with its tracking number by default)."""
+        with freeze_time(f"{day} 10:00:00"):
+            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
+            vals = {"send_channel": channel, "sent_date": d(day)}
+            if channel == "registered_mail":
+                vals["tracking_ref"] = "10100012345678"
+            claim.write(vals)
+        return claim
 
     @contextmanager
     def _refused(self, exception, pattern):

@@ -37,10 +37,7 @@ class TestAgency(CollectionCommon):
         have passed (the gate of the agency stage)."""
         self._run(d("2026-01-11"))
         case = self._case(self.customer)
-        with freeze_time("2026-01-12 10:00:00"):
-            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
-            claim.write({"send_channel": "registered_mail", "sent_date": d("2026-01-12"),
-                         "tracking_ref": "10100012345678"})
+        self._send_claim(case, "2026-01-12")
         self._run(d("2026-02-15"))
         self.assertEqual(case.stage_id, self.stage_claim)
         with freeze_time(f"{day} 10:00:00"):

@@ -181,9 +181,7 @@ class TestCollectionWorkflow(CollectionCommon):
         # the agency stage needs a claim sent whose 30 days have passed
         self._run(d("2026-01-11"))
         case = self._case(self.customer)
-        with freeze_time("2026-01-11 10:00:00"):
-            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
-            claim.write({"send_channel": "hand", "sent_date": d("2026-01-11")})
+        self._send_claim(case, "2026-01-11", channel="hand")
         self._run(d("2026-02-01"))
         agency = self.env["res.partner"].create({"name": "Collect & Co", "is_company": True})
         agreement = self.env["debt.agency.agreement"].create({

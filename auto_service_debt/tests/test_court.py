@@ -30,10 +30,7 @@ class TestCourt(CollectionCommon):
         out on 11 Feb, the court may be seized."""
         self._run(d("2026-01-11"))
         case = self._case(self.customer)
-        with freeze_time("2026-01-12 10:00:00"):
-            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
-            claim.write({"send_channel": "registered_mail", "sent_date": d("2026-01-12"),
-                         "tracking_ref": "10100012345678"})
+        self._send_claim(case, "2026-01-12")
         self._run(d("2026-02-15"))
         return case
 
@@ -43,9 +40,7 @@ class TestCourt(CollectionCommon):
         with self._refused(UserError, "no claim letter has been issued"):
             self._step(case, "filing", "2026-01-20", court_name="Арбитражный суд г. Москвы",
                        court_case_number="А40-1/2026")
-        with freeze_time("2026-01-20 10:00:00"):
-            claim = self.env["debt.claim"]._debt_issue(case.partner_id, case.company_id, case=case)
-            claim.write({"send_channel": "hand", "sent_date": d("2026-01-20")})
+        self._send_claim(case, "2026-01-20", channel="hand")
         with self._refused(UserError, "runs until"):
             self._step(case, "filing", "2026-02-19", court_name="Арбитражный суд г. Москвы",
                        court_case_number="А40-1/2026")
