@@ -7,7 +7,7 @@
     "website": "https://github.com/auto-service-debt/auto_service_debt",
     "author": "Auto Service Debt",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "repair", "fleet", "mail"],
+    "depends": ["account", "account_payment", "sale_management", "repair", "fleet", "mail"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/debt_security.xml",
@@ -68,6 +68,7 @@
         "views/debt_partner_score_views.xml",
         "views/debt_vehicle_hold_views.xml",
         "views/debt_dashboard_views.xml",
+        "views/debt_pay_templates.xml",
     ],
     "demo": [
         "demo/debt_demo.xml",

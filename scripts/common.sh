@@ -7,7 +7,7 @@ PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 export PGHOST PGPORT
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF")
-BASE_MODULES=account,sale_management,repair,fleet,mail
+BASE_MODULES=account,sale_management,repair,fleet,mail,payment_demo
 mkdir -p "$ROOT/.odoo-data"
 # Odoo's data directory (filestores) is shared by every clone, like the databases.
 DATA_DIR=${ODOO_DATA_DIR:-$HOME/.local/share/auto_service_debt}

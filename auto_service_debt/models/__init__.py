@@ -41,3 +41,4 @@ from . import debt_agency_report
 from . import debt_court_event
 from . import res_bank
 from . import res_partner_bank
+from . import debt_pay_link

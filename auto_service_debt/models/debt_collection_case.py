@@ -461,6 +461,22 @@ class DebtCollectionCase(models.Model):
         )
         return lines
 
+    def _debt_pay_url(self):
+        """The pay-now link of the case: it pays the overdue items due at the moment."""
+        self.ensure_one()
+        return self.env["debt.pay.link"]._debt_url(self)
+
+    def _debt_pay_target(self):
+        """What the case's link pays now: its overdue, undisputed items outside plans."""
+        self.ensure_one()
+        case = self.sudo()
+        today = fields.Date.context_today(self)
+        lines = self._debt_dunnable(case._debt_open_lines(today), today) if case.state == "open" else []
+        moves = self.env["account.move"].sudo().browse({line["move_id"] for line in lines})
+        return self.env["debt.pay.link"]._debt_target(
+            case.partner_id, case.company_id, moves, sum(line["residual"] for line in lines), case.name,
+        )
+
     @api.model
     def _debt_penalties_by_line(self, lines):
         """Accrued, not yet invoiced or waived penalty per due line id, when penalties

@@ -94,3 +94,21 @@ class DebtInstallmentLine(models.Model):
             raise UserError(self.env._(
                 "The schedule of installment plan %(plan)s is fixed once confirmed; cancel the "
                 "plan and make a new one to change it.", plan=fixed[0].name))
+
+    # ------------------------------------------------------------------ pay-now link
+
+    def _debt_pay_url(self):
+        """The pay-now link of this installment: it pays what is left of it."""
+        self.ensure_one()
+        return self.env["debt.pay.link"]._debt_url(self)
+
+    def _debt_pay_target(self):
+        """What the installment's link pays now: what is left of it, on the plan's open
+        invoices (oldest first), while the plan runs."""
+        self.ensure_one()
+        plan = self.sudo().plan_id
+        amount = self.left_amount if plan.state in ("active", "defaulted") else 0.0
+        return self.env["debt.pay.link"]._debt_target(
+            plan.partner_id, plan.company_id, plan.invoice_ids, amount,
+            f"{plan.name} {format_date(self.env, self.due_date)}",
+        )
