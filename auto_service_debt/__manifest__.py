@@ -2,7 +2,7 @@
     "name": "Auto Service Debt Control",
     "summary": "Credit limits, service block, installment plans, penalties, "
     "collection and claim letters for car-repair shops",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/auto-service-debt/auto_service_debt",
     "author": "Auto Service Debt",

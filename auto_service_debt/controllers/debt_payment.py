@@ -5,12 +5,11 @@ that Odoo's payment is reconciled with them like any other customer payment."""
 import werkzeug
 
 from odoo import _, http
+from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.payment import utils as payment_utils
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
-
-from odoo.addons.account_payment.controllers.payment import PaymentPortal
-from odoo.addons.payment import utils as payment_utils
 
 
 class DebtPaymentPortal(PaymentPortal):

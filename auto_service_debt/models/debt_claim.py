@@ -431,9 +431,7 @@ class DebtClaim(models.Model):
         """The company's bank account in its own currency (or without currency), with the
         payment QR code (ГОСТ Р 56042-2014) for ``amount`` and ``purpose`` when asked for:
         ``qr`` (an image data URI) or ``qr_error`` (what to set on the account)."""
-        bank = company.partner_id.bank_ids.filtered(
-            lambda b: not b.currency_id or b.currency_id == company.currency_id
-        )[:1]
+        bank = self._debt_company_bank(company)
         if not bank:
             return {}
         values = {
@@ -454,6 +452,25 @@ class DebtClaim(models.Model):
                 values["qr_error"] = bank._get_error_messages_for_qr("ru_gost", payer, currency) or \
                     bank._check_for_qr_code_errors("ru_gost", amount, currency, payer, purpose, purpose)
         return values
+
+    @api.model
+    def _debt_company_bank(self, company):
+        """The company's bank account in its own currency (or without currency)."""
+        return company.partner_id.bank_ids.filtered(
+            lambda b: not b.currency_id or b.currency_id == company.currency_id
+        )[:1]
+
+    @api.model
+    def _debt_qr_url(self, company, amount, purpose, payer):
+        """The absolute URL of the payment QR image (Odoo's barcode route) for an e-mail,
+        or ``False`` when the company's account cannot give one (roubles only)."""
+        bank = self._debt_company_bank(company)
+        if not bank or not amount or company.currency_id.name != "RUB":
+            return False
+        qr_vals = bank._build_qr_code_vals(amount, purpose, purpose, company.currency_id, payer,
+                                           qr_method="ru_gost")
+        url = qr_vals and bank._get_qr_code_url(**qr_vals)
+        return f"{company.get_base_url()}{url}" if url else False
 
     def _get_claim_letter_values(self):
         """Everything the claim letter prints, as frozen when the claim was issued

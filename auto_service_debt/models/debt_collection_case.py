@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .debt_position import is_overdue
 
@@ -970,7 +970,7 @@ class DebtCollectionCase(models.Model):
         The guard rows are inserted first, in the same transaction as the mails: an item
         already guarded is dropped; a group left without items sends nothing. Customers
         without e-mail get an activity for the responsible instead."""
-        groups = [group for group in groups if group["lines"]]
+        groups = [dict(group, kind=kind) for group in groups if group["lines"]]
         if not groups:
             return
         Log = self.env["debt.dunning.log"].sudo()
@@ -1050,11 +1050,100 @@ class DebtCollectionCase(models.Model):
         }
 
     @api.model
+    def _debt_mail_payment(self, groups, data):
+        """Add to each group's mail data how to pay: a pay-now link per item (the
+        invoice's portal page, an installment's own link) and for a case's overdue items,
+        the early-payment discount of upcoming items (Odoo's own, on the payment term),
+        the payment QR code of the sum to pay and the bank details."""
+        today = fields.Date.context_today(self)
+        invoice_lines = [
+            line for group in groups for line in group["lines"] if not line.get("installment")
+        ]
+        moves = self.env["account.move"].sudo().browse({line["move_id"] for line in invoice_lines})
+        self._debt_ensure_portal_tokens(moves)
+        discounts = self._debt_early_discounts(
+            [line for group in groups if group.get("kind") == "upcoming" for line in group["lines"]],
+            today,
+        )
+        Claim = self.env["debt.claim"]
+        Installment = self.env["debt.installment.line"].sudo()
+        for group in groups:
+            values = data[group["record"].id]
+            company, partner = group["company"], group["partner"]
+            base_url = company.get_base_url()
+            currency = values["currency"]
+            discount_total, discount_date = 0.0, None
+            for item in values["items"]:
+                if item.get("installment"):
+                    item["pay_url"] = Installment.browse(item["id"])._debt_pay_url()
+                    continue
+                item["pay_url"] = base_url + moves.browse(item["move_id"]).get_portal_url()
+                if item["id"] in discounts:
+                    amount, last_day = discounts[item["id"]]
+                    item["discounted"], item["discount_date"] = amount, last_day
+                    discount_total += item["residual"] - amount
+                    discount_date = min(discount_date or last_day, last_day)
+            record = group["record"]
+            values["pay_url"] = record._debt_pay_url() if record._name == self._name else False
+            values["discount_total"] = currency.round(discount_total)
+            values["discount_date"] = discount_date
+            values["to_pay"] = currency.round(values["total"] - discount_total)
+            env = self.with_context(lang=partner.lang).env
+            for item in values["items"]:
+                if item.get("discounted"):
+                    item["discount_note"] = env._(
+                        "%(amount)s if paid by %(date)s",
+                        amount=currency.with_env(env).format(item["discounted"]),
+                        date=format_date(env, item["discount_date"]),
+                    )
+            if discount_total:
+                values["discount_text"] = env._(
+                    "Early-payment discount: pay %(amount)s instead of %(total)s no later than %(date)s.",
+                    amount=currency.with_env(env).format(values["to_pay"]),
+                    total=currency.with_env(env).format(values["total"]),
+                    date=format_date(env, discount_date),
+                )
+            numbers = ", ".join(item["number"] for item in values["items"])
+            purpose = env._("Payment of %(documents)s", documents=numbers)
+            values["purpose"] = purpose
+            values["bank"] = Claim._debt_bank_values(company)
+            values["qr_url"] = Claim._debt_qr_url(company, values["to_pay"], purpose, partner)
+
+    @api.model
+    def _debt_ensure_portal_tokens(self, moves):
+        """Give the invoices without one their portal access token, in one statement
+        (Odoo's ``_portal_ensure_token`` writes them one by one)."""
+        if not moves:
+            return
+        moves.flush_recordset(["access_token"])
+        self.env.cr.execute(SQL(
+            "UPDATE account_move SET access_token = gen_random_uuid()::text"
+            " WHERE id = ANY(%s) AND access_token IS NULL",
+            moves.ids,
+        ))
+        moves.invalidate_recordset(["access_token"])
+
+    @api.model
+    def _debt_early_discounts(self, lines, today):
+        """``{line id: (discounted amount, last day)}`` for the due lines whose invoice
+        still gives its payment term's early-payment discount today."""
+        candidates = self.env["account.move.line"].sudo().browse([line["id"] for line in lines]).filtered(
+            lambda aml: aml.discount_date and aml.discount_date >= today
+        )
+        result = {}
+        for aml in candidates:
+            move = aml.move_id
+            if move._is_eligible_for_early_payment_discount(move.company_id.currency_id, today):
+                result[aml.id] = (move.company_id.currency_id.round(aml.discount_balance), aml.discount_date)
+        return result
+
+    @api.model
     def _debt_send_mails(self, template, groups):
         """Render ``template`` once per group in one batch, queue the mails for the
         allowed moment of each debtor; return (log id, mail id, False) links."""
         records = self.env[template.model].browse([group["record"].id for group in groups])
         data = {group["record"].id: self._debt_mail_data(group) for group in groups}
+        self._debt_mail_payment(groups, data)
         mails = template.sudo().with_context(debt_mail=data).send_mail_batch(records.ids)
         mail_by_res = {mail.res_id: mail for mail in mails}
         partners = self.env["res.partner"].browse([group["partner"].id for group in groups])
@@ -1797,6 +1886,7 @@ class DebtCollectionCase(models.Model):
             "items": items,
             "total": cur.round(sum(item["left"] for item in items)),
             "pay_by": today + timedelta(days=self.STAGE_LETTER_DAYS),
+            "pay_url": self._debt_pay_url() if items else False,
             "payment": Claim._debt_bank_values(
                 self.company_id, cur.round(sum(item["left"] for item in items)),
                 self.with_context(lang=self.partner_id.lang).env._(

@@ -91,9 +91,10 @@ class ResPartnerBank(models.Model):
     def _get_qr_code_generation_params(self, qr_method, amount, currency, debtor_partner, free_communication, structured_communication):
         if qr_method == GOST_QR:
             return {
+                # up to 300 bytes make a dense code: drawn large enough for any phone
                 "barcode_type": "QR",
-                "width": 180,
-                "height": 180,
+                "width": 360,
+                "height": 360,
                 "value": self._get_qr_vals(qr_method, amount, currency, debtor_partner,
                                            free_communication, structured_communication),
             }
