@@ -1067,6 +1067,11 @@ class DebtCollectionCase(models.Model):
         )
         Claim = self.env["debt.claim"]
         Installment = self.env["debt.installment.line"].sudo()
+        # customers with a portal login follow their debt on the portal page "My debt"
+        portal = set(self.env["res.users"].sudo().search([
+            ("share", "=", True),
+            ("partner_id.commercial_partner_id", "in", [group["partner"].id for group in groups]),
+        ]).partner_id.commercial_partner_id.ids)
         for group in groups:
             values = data[group["record"].id]
             company, partner = group["company"], group["partner"]
@@ -1085,6 +1090,7 @@ class DebtCollectionCase(models.Model):
                     discount_date = min(discount_date or last_day, last_day)
             record = group["record"]
             values["pay_url"] = record._debt_pay_url() if record._name == self._name else False
+            values["portal_url"] = f"{base_url}/my/debt" if partner.id in portal else False
             values["discount_total"] = currency.round(discount_total)
             values["discount_date"] = discount_date
             values["to_pay"] = currency.round(values["total"] - discount_total)

@@ -49,7 +49,8 @@ INVOICES = [
 #   DEMO-02 own terms (60 days, 200 000) and 225 000 overdue: blocked by the amount;
 #   DEMO-04 over its credit limit of 50 000 (52 000 owed, 12 days late);
 #   DEMO-06 blocked by its case at Final notice (27 days late); DEMO-07 blocked by hand
-#   although it owes nothing overdue; DEMO-03, -05, -09, -10 a few days late, and DEMO-08
+#   although it owes nothing overdue; DEMO-03 (her invoice 5 days late in an installment
+#   plan from today, a portal login), -05, -09, -10 a few days late, and DEMO-08
 #   trusted ("never block") although 22 days late, are served.
 # No debt is older than the Claim letter stage (30 days): a first run over the demo opens
 # the early stages only, as a shop's first weeks would.
@@ -72,6 +73,9 @@ CUSTOMER_TERMS = {
 # The fleet contracts the owner negotiated himself: he is their salesperson. The other
 # customers have none: their cases go to the company's default collector (the bookkeeper).
 OWNER_ACCOUNTS = ("DEMO-02", "DEMO-08")
+
+# The customer with an installment plan and a portal login (her own: login and password).
+PORTAL_CUSTOMER, PORTAL_LOGIN = 2, "petrova"
 
 # (login, name, role's groups): the staff, none of them an administrator.
 DEMO_USERS = (
@@ -194,9 +198,45 @@ class DebtDemoLoader(models.AbstractModel):
         for partner in partners:
             if partner.ref in CUSTOMER_TERMS:
                 partner.with_company(company).write(CUSTOMER_TERMS[partner.ref])
+        self._demo_online_payment(company)
+        self._demo_portal_customer(company, partners[PORTAL_CUSTOMER], moves, today, lang)
         # The night's run done once: cases at their stages, reminders, activities, scores.
         self.env["debt.daily.run"]._run(companies=company, today=today)
         return True
+
+    @api.model
+    def _demo_online_payment(self, company):
+        """Odoo's demo payment provider in test mode for the shop, when its module is
+        installed: the pay-now links and the portal's pay buttons then work end to end."""
+        Provider = self.env["payment.provider"].sudo()
+        provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
+        if not provider:
+            base = Provider.search([("code", "=", "demo")], limit=1)
+            if not base:
+                return
+            provider = base.copy({"company_id": company.id})
+        provider.write({"state": "test", "is_published": True})
+
+    @api.model
+    def _demo_portal_customer(self, company, partner, moves, today, lang):
+        """A customer who pays her oldest debt in installments and follows it on the portal
+        (login and password ``petrova``): her invoice 5 days late goes into a plan of three
+        monthly installments from today."""
+        invoice = moves.filtered(
+            lambda m: m.partner_id == partner and m.invoice_date_due < today and m.amount_residual
+        )[:1]
+        wizard = self.env["debt.installment.plan.wizard"].with_company(company).with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"installment_count": 3, "interval": "months", "first_due_date": today})
+        plan = self.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
+        plan.action_confirm()
+        self.env["res.users"].with_context(no_reset_password=True).create({
+            "login": PORTAL_LOGIN, "password": PORTAL_LOGIN, "name": partner.name,
+            "partner_id": partner.id, "company_id": company.id,
+            "company_ids": [Command.set(company.ids)],
+            "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            "lang": lang, "tz": "Europe/Moscow",
+        })
 
     @api.model
     def _demo_language(self):

@@ -125,3 +125,19 @@ class TestReminderPayment(CollectionCommon, RussianShopCommon):
         self.assertIn(first._debt_pay_url(), links(body))
         self.assertRegex(first._debt_pay_url(), rf"/my/debt/pay/installment/{first.id}\?access_token=\w{{64}}$")
         self.assertIn("Sum=1000000|", qr_value(body), "the QR pays the late installment")
+
+    def test_portal_customer_is_shown_the_way_to_my_debt(self):
+        self._invoice(self.debtor, 5000.0, date(2026, 11, 2))
+        other = self._customer("ООО «Без входа»", "no-portal@example.com", lang="ru_RU")
+        self._invoice(other, 5000.0, date(2026, 11, 2))
+        contact = self.env["res.partner"].create({
+            "name": "Бухгалтер Ромашки", "parent_id": self.debtor.id, "email": "ira@romashka.example",
+        })
+        self.env["res.users"].with_context(no_reset_password=True).create({
+            "login": "romashka_portal", "partner_id": contact.id,
+            "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+        })
+        self._run(date(2026, 11, 5))
+        my_debt = f"{self.company.get_base_url()}/my/debt"
+        self.assertIn(my_debt, links(self._mail(self._open_case(self.debtor)).body_html))
+        self.assertNotIn(my_debt, links(self._mail(self._open_case(other)).body_html))

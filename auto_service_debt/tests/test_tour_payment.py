@@ -34,7 +34,7 @@ class TestPayOnline(DebtFixtures, HttpCase):
             [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
         )
         assert cls.provider, "payment_demo is installed in the test database"
-        cls.provider.write({"state": "test"})
+        cls.provider.write({"state": "test", "is_published": True})
         cls.method = env.ref("payment_demo.payment_method_demo")
         cls.service = cls._service_product("Диагностика подвески", list_price=3000.0)
 
@@ -43,6 +43,7 @@ class TestPayOnline(DebtFixtures, HttpCase):
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_payment_form", page.text, "Odoo's payment form")
+        self.assertIn(f'data-provider-id="{self.provider.id}"', page.text, "offering the demo provider")
         path, query = urlsplit(url).path, parse_qs(urlsplit(url).query)
         processing = self.make_jsonrpc_request(f"{self.base_url()}{path}/transaction", {
             "provider_id": self.provider.id, "payment_method_id": self.method.id, "token_id": None,
