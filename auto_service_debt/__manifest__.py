@@ -7,7 +7,7 @@
     "website": "https://github.com/auto-service-debt/auto_service_debt",
     "author": "Auto Service Debt",
     "license": "LGPL-3",
-    "depends": ["account", "account_payment", "sale_management", "repair", "fleet", "mail"],
+    "depends": ["account", "account_payment", "sale_management", "repair", "fleet", "mail", "sms"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/debt_security.xml",
@@ -25,6 +25,7 @@
         "data/debt_block_data.xml",
         "data/debt_installment_data.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/debt_collection_stage_data.xml",
         "data/debt_key_rate_data.xml",
         "data/debt_key_rate_import_cron.xml",

@@ -21,6 +21,14 @@ class DebtPaymentPortal(PaymentPortal):
             raise werkzeug.exceptions.NotFound()
         return record
 
+    @http.route("/p/<string:code>", type="http", auth="public", methods=["GET"], sitemap=False)
+    def debt_short_link(self, code, **kwargs):
+        """The short link of an SMS: to the pay-now page or the invoice's portal page."""
+        target = request.env["debt.pay.link"]._debt_short_target(code)
+        if not target:
+            raise werkzeug.exceptions.NotFound()
+        return request.redirect(target, local=False)
+
     @http.route("/my/debt/pay/<string:kind>/<int:res_id>", type="http", auth="public",
                 methods=["GET"], website=True, sitemap=False)
     def debt_pay(self, kind, res_id, access_token=None, **kwargs):

@@ -697,7 +697,7 @@ class DebtCollectionCase(models.Model):
     def _debt_gate_facts(self, cases):
         """What the stage gates ask of ``cases``, read for all of them at once:
         ``{case_id: {"last_reminder": date, "claim": number, "claim_sent": bool,
-        "claim_deadline": date}}``. A reminder is an e-mail reminder of the case (stage
+        "claim_deadline": date}}``. A reminder is an e-mail or SMS reminder of the case (stage
         entry or manual) or an outgoing contact that reached the customer."""
         facts = {case.id: {} for case in cases}
         if not cases:
@@ -720,7 +720,7 @@ class DebtCollectionCase(models.Model):
               LEFT JOIN LATERAL (
                     SELECT max(d) AS last_reminder FROM (
                         SELECT max(l.date) AS d FROM debt_dunning_log l
-                         WHERE l.case_id = c.id AND l.channel = 'email'
+                         WHERE l.case_id = c.id AND l.channel IN ('email', 'sms')
                            AND l.kind IN ('stage', 'manual')
                         UNION ALL
                         SELECT max(k.date)::date FROM debt_contact_log k
@@ -932,7 +932,7 @@ class DebtCollectionCase(models.Model):
         groups = []
         for case in fresh:
             stage = case.stage_id
-            if stage.mail_template_id:
+            if stage.mail_template_id or stage.sms_template_id:
                 groups.append({
                     "record": case,
                     "partner": case.partner_id,
@@ -940,6 +940,7 @@ class DebtCollectionCase(models.Model):
                     "case": case,
                     "stage": stage,
                     "template": stage.mail_template_id,
+                    "sms_template": stage.sms_template_id,
                     "user": case.user_id,
                     "lines": self._debt_dunnable(lines_by_partner.get(case.partner_id.id, []), today),
                 })
@@ -974,9 +975,16 @@ class DebtCollectionCase(models.Model):
         if not groups:
             return
         Log = self.env["debt.dunning.log"].sudo()
+        numbers = self._debt_sms_numbers(groups)
         rows = []
         for group in groups:
-            channel = "email" if group["partner"].email else "activity"
+            if group.get("sms_template") and numbers.get(group["partner"].id):
+                group["channel"], group["number"] = "sms", numbers[group["partner"].id]
+            elif group.get("template") and group["partner"].email:
+                group["channel"] = "email"
+            else:
+                group["channel"] = "activity"
+            channel = group["channel"]
             for line in group["lines"]:
                 rows.append({
                     "company_id": group["company"].id,
@@ -998,6 +1006,7 @@ class DebtCollectionCase(models.Model):
             for log in logs
         }
         mail_groups = defaultdict(list)
+        sms_groups = defaultdict(list)
         activity_groups = []
         for group in groups:
             stage_id = group["stage"].id if group.get("stage") else False
@@ -1011,13 +1020,17 @@ class DebtCollectionCase(models.Model):
             if not kept:
                 continue
             group["lines"], group["logs"] = kept, group_logs
-            if group["partner"].email:
+            if group["channel"] == "sms":
+                sms_groups[group["sms_template"]].append(group)
+            elif group["channel"] == "email":
                 mail_groups[group["template"]].append(group)
             else:
                 activity_groups.append(group)
         link = []
         for template, tgroups in mail_groups.items():
             link += self._debt_send_mails(template, tgroups)
+        for template, tgroups in sms_groups.items():
+            link += self._debt_send_sms(template, tgroups)
         if activity_groups:
             link += self._debt_no_email_activities(activity_groups, today)
         if link:
@@ -1025,17 +1038,19 @@ class DebtCollectionCase(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                UPDATE debt_dunning_log l SET mail_id = v.mail_id, activity_id = v.activity_id
-                  FROM (VALUES %s) AS v(id, mail_id, activity_id)
+                UPDATE debt_dunning_log l
+                   SET mail_id = v.mail_id, activity_id = v.activity_id, message_id = v.message_id
+                  FROM (VALUES %s) AS v(id, mail_id, activity_id, message_id)
                  WHERE l.id = v.id
                     """,
                     SQL(", ").join(
-                        SQL("(%s, %s::int, %s::int)", log_id, mail_id or None, activity_id or None)
-                        for log_id, mail_id, activity_id in link
+                        SQL("(%s, %s::int, %s::int, %s::int)", log_id, mail_id or None,
+                            activity_id or None, message_id or None)
+                        for log_id, mail_id, activity_id, message_id in link
                     ),
                 )
             )
-            Log.invalidate_model(["mail_id", "activity_id"])
+            Log.invalidate_model(["mail_id", "activity_id", "message_id"])
 
     @api.model
     def _debt_mail_data(self, group):
@@ -1116,6 +1131,73 @@ class DebtCollectionCase(models.Model):
             values["qr_url"] = Claim._debt_qr_url(company, values["to_pay"], purpose, partner)
 
     @api.model
+    def _debt_sms_numbers(self, groups):
+        """``{partner id: sanitized mobile number}`` of the customers of the groups that
+        would get an SMS (Odoo's own reading of the mobile, then phone, fields)."""
+        partners = self.env["res.partner"].browse(
+            {group["partner"].id for group in groups if group.get("sms_template")}
+        )
+        if not partners:
+            return {}
+        info = partners.sudo()._sms_get_recipients_info()
+        return {pid: data["sanitized"] for pid, data in info.items() if data and data["sanitized"]}
+
+    @api.model
+    def _debt_sms_data(self, group):
+        """What an SMS says, as text in the customer's language: the shop, the amount,
+        the date (the oldest due date; for upcoming items the first one) and the short
+        pay-now link."""
+        partner, company = group["partner"], group["company"]
+        env = self.with_context(lang=partner.lang).env
+        lines = group["lines"]
+        currency = company.currency_id.with_env(env)
+        PayLink = self.env["debt.pay.link"]
+        first = lines[0]
+        if first.get("installment"):
+            target = self.env["debt.installment.line"].sudo().browse(first["id"])
+        elif group["record"]._name == self._name:
+            target = group["record"]
+        else:
+            target = self.env["account.move"].sudo().browse(first["move_id"])
+        return {
+            "company": company.partner_id.name or company.name,
+            "amount": currency.format(sum(line["residual"] for line in lines)),
+            "date": format_date(env, min(line["date_maturity"] for line in lines if line["date_maturity"])),
+            "link": PayLink._debt_short_url(target),
+        }
+
+    @api.model
+    def _debt_send_sms(self, template, groups):
+        """Post the SMS of each group on its record through Odoo's SMS (queued
+        ``sms.sms``, sent by Odoo's SMS scheduler); individuals get it within the legal
+        hours and limits of SMS, later through Odoo's scheduled messages when it may not
+        go now. Return (log id, False, False, message id) links."""
+        records = self.env[template.model].browse([group["record"].id for group in groups])
+        data = {group["record"].id: self._debt_sms_data(group) for group in groups}
+        bodies = template.sudo().with_context(debt_sms=data)._render_field(
+            "body", records.ids, compute_lang=True
+        )
+        company = groups[0]["company"]
+        ContactLog = self.env["debt.contact.log"].with_company(company)
+        partners = self.env["res.partner"].browse([group["partner"].id for group in groups])
+        moments = ContactLog._debt_next_send_moments(partners, channel="sms")
+        subtype = self.env.ref("mail.mt_note")
+        link = []
+        for group in groups:
+            record, partner = group["record"].sudo(), group["partner"]
+            message = record.with_context(mail_notify_force_send=False)._message_sms(
+                bodies[record.id],
+                subtype_id=subtype.id,
+                partner_ids=partner.ids,
+                sms_pid_to_number={partner.id: group["number"]},
+                put_in_queue=True,
+                scheduled_date=moments.get(partner.id) or False,
+            )
+            link += [(log.id, False, False, message.id) for log in group["logs"]]
+        ContactLog._debt_log_contacts(moments, company, "sms")
+        return link
+
+    @api.model
     def _debt_ensure_portal_tokens(self, moves):
         """Give the invoices without one their portal access token, in one statement
         (Odoo's ``_portal_ensure_token`` writes them one by one)."""
@@ -1146,7 +1228,7 @@ class DebtCollectionCase(models.Model):
     @api.model
     def _debt_send_mails(self, template, groups):
         """Render ``template`` once per group in one batch, queue the mails for the
-        allowed moment of each debtor; return (log id, mail id, False) links."""
+        allowed moment of each debtor; return (log id, mail id, False, False) links."""
         records = self.env[template.model].browse([group["record"].id for group in groups])
         data = {group["record"].id: self._debt_mail_data(group) for group in groups}
         self._debt_mail_payment(groups, data)
@@ -1165,7 +1247,7 @@ class DebtCollectionCase(models.Model):
             moment_mails.write({"scheduled_date": moment})
         ContactLog._debt_log_emails(moments, company)
         return [
-            (log.id, mail_by_res[group["record"].id].id, False)
+            (log.id, mail_by_res[group["record"].id].id, False, False)
             for group in groups for log in group["logs"]
         ]
 
@@ -1195,7 +1277,7 @@ class DebtCollectionCase(models.Model):
             })
         activities = self.env["mail.activity"].sudo().create(vals)
         return [
-            (log.id, False, activity.id)
+            (log.id, False, activity.id, False)
             for group, activity in zip(groups, activities, strict=False) for log in group["logs"]
         ]
 
@@ -1228,6 +1310,7 @@ class DebtCollectionCase(models.Model):
                 "case": case,
                 "stage": None,
                 "template": template,
+                "sms_template": company.debt_upcoming_sms_template_id,
                 "user": (case and case.user_id) or partner.user_id or company.debt_collector_id
                 or self.env["res.users"].browse(self._debt_line_user(lines) or self.env.uid),
                 "lines": lines,
@@ -1284,6 +1367,7 @@ class DebtCollectionCase(models.Model):
                 "case": case,
                 "stage": None,
                 "template": template,
+                "sms_template": company.debt_installment_sms_template_id,
                 "user": (case and case.user_id) or partner.user_id or company.debt_collector_id
                 or self.env.user,
                 "lines": by_partner[partner.id],
@@ -1312,11 +1396,13 @@ class DebtCollectionCase(models.Model):
     # Collector actions
     # ------------------------------------------------------------------
 
-    def _debt_send_manual_reminder(self):
+    def _debt_send_manual_reminder(self, channel="email"):
         """Send now (within the legal hours) a reminder of the overdue items of each
-        case, in the wording of its stage (``_debt_manual_template``)."""
+        case, in the wording of its stage (``_debt_manual_template``), by e-mail or by
+        SMS (the stage's SMS, else the shipped reminder SMS)."""
         today = fields.Date.context_today(self)
         groups = []
+        sms_default = self.env.ref("auto_service_debt.sms_template_debt_reminder", raise_if_not_found=False)
         for case in self.sudo().filtered(lambda c: c.state == "open"):
             lines = self._debt_dunnable(case._debt_open_lines(today), today)
             if not lines:
@@ -1327,7 +1413,8 @@ class DebtCollectionCase(models.Model):
                 "company": case.company_id,
                 "case": case,
                 "stage": None,
-                "template": case._debt_manual_template(),
+                "template": case._debt_manual_template() if channel == "email" else False,
+                "sms_template": (case.stage_id.sms_template_id or sms_default) if channel == "sms" else False,
                 "user": case.user_id,
                 "lines": lines,
             })
@@ -1336,6 +1423,15 @@ class DebtCollectionCase(models.Model):
                 "None of the selected cases has an overdue item to remind: %(cases)s.",
                 cases=", ".join(self.mapped("name")),
             ))
+        if channel == "sms":
+            numbers = self._debt_sms_numbers(groups)
+            missing = [group["record"] for group in groups if not numbers.get(group["partner"].id)]
+            if missing:
+                raise UserError(self.env._(
+                    "No mobile number to send an SMS to for %(cases)s: add it on the customer, "
+                    "or send the reminder by e-mail.",
+                    cases=", ".join(f"{case.name} ({case.partner_id.display_name})" for case in missing),
+                ))
         self._debt_add_penalties({g["partner"].id: g["lines"] for g in groups})
         self._debt_dispatch("manual", groups, today)
         return len(groups)

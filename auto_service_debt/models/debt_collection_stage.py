@@ -31,6 +31,14 @@ class DebtCollectionStage(models.Model):
         help="Sent to the customer when the case enters the stage, with the items due. "
         "Customers without an e-mail address get an activity for the responsible instead.",
     )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS on Entry",
+        domain="[('model', '=', 'debt.collection.case')]",
+        help="Sent by SMS (Odoo's SMS, through the database's SMS provider) instead of the "
+        "e-mail to customers with a mobile number, within the hours and limits of Federal "
+        "Law 230-FZ for individuals. Customers without a number get the e-mail.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Activity on Entry",

@@ -176,24 +176,24 @@ class DebtContactLog(models.Model):
             pending.append((partner, channel, local.date()))
 
     @api.model
-    def _debt_next_send_moments(self, partners, now=None):
-        """When an automated message may leave for each of ``partners``:
-        ``{partner_id: naive UTC datetime or False}`` (False = at once).
+    def _debt_next_send_moments(self, partners, now=None, channel="email"):
+        """When an automated message of ``channel`` (e-mail or SMS) may leave for each of
+        ``partners``: ``{partner_id: naive UTC datetime or False}`` (False = at once).
 
-        Individuals get it within the allowed hours of their time zone and, when the
-        company counts e-mails, within the message limits."""
+        Individuals get it within the allowed hours of their time zone; an SMS also
+        within the message limits, an e-mail when the company counts e-mails."""
         now = now or fields.Datetime.now()
         result = {}
         limited = partners.filtered(self._debt_is_limited)
         previous = {}
-        if limited and self.env.company.debt_230_limit_email:
-            previous = self._debt_previous_days(limited, "email", now)
+        if limited and (channel == "sms" or self.env.company.debt_230_limit_email):
+            previous = self._debt_previous_days(limited, channel, now)
         for partner in partners:
             if partner not in limited:
                 result[partner.id] = False
                 continue
             local = self._debt_to_local(partner, now)
-            limits = contact_rules.LIMITS["email"] if partner.id in previous else None
+            limits = contact_rules.LIMITS[channel] if partner.id in previous else None
             slot = contact_rules.next_allowed_slot(local, previous.get(partner.id, ()), limits)
             result[partner.id] = False if slot == local else self._debt_to_utc(partner, slot)
         return result
@@ -202,19 +202,28 @@ class DebtContactLog(models.Model):
     def _debt_log_emails(self, moments, company):
         """Record automated e-mails as contacts when the company counts them against the
         limits: ``moments`` = {partner_id: scheduled UTC datetime or False}."""
-        if not company.debt_230_limit_email or not moments:
+        if company.debt_230_limit_email:
+            self._debt_log_contacts(moments, company, "email", limited_only=True)
+
+    @api.model
+    def _debt_log_contacts(self, moments, company, channel, limited_only=False):
+        """Record automated messages of ``channel`` as outgoing contacts at the moment
+        each leaves (``moments`` = {partner_id: scheduled UTC datetime or False}), so
+        that the next message counts them against the limits."""
+        if not moments:
             return
         now = fields.Datetime.now()
         partners = self.env["res.partner"].browse(list(moments))
-        limited = partners.filtered(self._debt_is_limited)
+        if limited_only:
+            partners = partners.filtered(self._debt_is_limited)
         self.sudo().create([
             {
                 "partner_id": partner.id,
                 "company_id": company.id,
-                "channel": "email",
+                "channel": channel,
                 "direction": "out",
                 "date": moments[partner.id] or now,
                 "note": self.env._("Automated reminder"),
             }
-            for partner in limited
+            for partner in partners
         ])

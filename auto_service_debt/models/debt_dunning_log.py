@@ -37,8 +37,14 @@ class DebtDunningLog(models.Model):
         required=True,
     )
     stage_id = fields.Many2one("debt.collection.stage", string="Stage", ondelete="set null")
-    channel = fields.Selection([("email", "E-mail"), ("activity", "Activity")], required=True)
+    channel = fields.Selection(
+        [("email", "E-mail"), ("sms", "SMS"), ("activity", "Activity")], required=True
+    )
     mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
+    message_id = fields.Many2one(
+        "mail.message", string="SMS Message", ondelete="set null",
+        help="The SMS posted on the case or the customer (sent at once or at the allowed moment).",
+    )
     activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null")
     date = fields.Date(required=True)
     amount = fields.Monetary(string="Amount Due", currency_field="currency_id")

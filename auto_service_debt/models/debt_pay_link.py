@@ -2,12 +2,17 @@
 plan through Odoo's payment flow (``account_payment``), for the amount due at the moment
 the customer opens it."""
 
+import re
+
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models, tools
 
 #: What a pay-now link may pay: ``kind`` in the URL -> model.
 PAY_KINDS = {"case": "debt.collection.case", "installment": "debt.installment.line"}
+#: Short links for SMS (``/p/<letter><id>.<signature>``): letter -> model.
+SHORT_KINDS = {"c": "debt.collection.case", "n": "debt.installment.line", "i": "account.move"}
+SHORT_CODE = re.compile(r"([cni])(\d{1,12})\.([0-9a-f]{16})")
 
 
 class DebtPayLink(models.AbstractModel):
@@ -57,3 +62,25 @@ class DebtPayLink(models.AbstractModel):
             "reference": reference,
             "today": fields.Date.context_today(self),
         }
+
+    @api.model
+    def _debt_short_url(self, record):
+        """A short link for an SMS to the pay-now page of a case or an installment, or
+        to an invoice's portal page: ``<base>/p/c15.0123456789abcdef``."""
+        letter = next(k for k, model in SHORT_KINDS.items() if model == record._name)
+        token = self._debt_token(f"short-{letter}", record.id)[:16]
+        return f"{record.company_id.get_base_url()}/p/{letter}{record.id}.{token}"
+
+    @api.model
+    def _debt_short_target(self, code):
+        """The page a short link leads to, or ``False`` for a wrong or forged code."""
+        match = SHORT_CODE.fullmatch(code or "")
+        if not match:
+            return False
+        letter, res_id, token = match.groups()
+        record = self.env[SHORT_KINDS[letter]].sudo().browse(int(res_id)).exists()
+        if not record or not tools.consteq(token, self._debt_token(f"short-{letter}", record.id)[:16]):
+            return False
+        if record._name == "account.move":
+            return record.get_portal_url()
+        return self._debt_url(record)

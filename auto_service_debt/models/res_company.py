@@ -17,6 +17,7 @@ DEBT_SETTINGS_FIELDS = (
     "debt_claim_days_individual", "debt_claim_signatory_name", "debt_claim_signatory_title",
     "debt_court_order_limit", "debt_interest_product_id",
     "debt_plan_grace_days", "debt_upcoming_days", "debt_230_limit_email",
+    "debt_upcoming_sms_template_id", "debt_installment_sms_template_id",
     "debt_bad_debt_account_id", "debt_collector_id",
     # defined with their features (penalties, key rates, discipline score)
     "debt_penalty_policy_id", "debt_penalty_product_id", "debt_key_rate_known_until",
@@ -105,6 +106,20 @@ class ResCompany(models.Model):
         default=3,
         help="Customers get an 'upcoming payment' e-mail this many days before an item "
         "falls due, once per item. 0 turns the reminder off.",
+    )
+    debt_upcoming_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Upcoming Payment SMS",
+        domain="[('model', '=', 'res.partner')]",
+        help="Remind upcoming payments by this SMS instead of the e-mail to customers with a "
+        "mobile number. Empty: e-mail only.",
+    )
+    debt_installment_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Late Installment SMS",
+        domain="[('model', '=', 'res.partner')]",
+        help="Remind late installments by this SMS instead of the e-mail to customers with a "
+        "mobile number. Empty: e-mail only.",
     )
     debt_230_limit_email = fields.Boolean(
         string="Count E-mails Against Contact Limits",

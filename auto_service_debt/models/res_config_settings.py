@@ -40,6 +40,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_plan_grace_days", readonly=False
     )
     debt_upcoming_days = fields.Integer(related="company_id.debt_upcoming_days", readonly=False)
+    debt_upcoming_sms_template_id = fields.Many2one(
+        related="company_id.debt_upcoming_sms_template_id", readonly=False)
+    debt_installment_sms_template_id = fields.Many2one(
+        related="company_id.debt_installment_sms_template_id", readonly=False)
     debt_230_limit_email = fields.Boolean(
         related="company_id.debt_230_limit_email", readonly=False
     )

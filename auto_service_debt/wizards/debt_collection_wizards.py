@@ -161,6 +161,11 @@ class DebtSendReminderWizard(models.TransientModel):
     _description = "Send Reminders"
 
     case_ids = fields.Many2many("debt.collection.case", string="Cases")
+    channel = fields.Selection(
+        [("email", "E-mail"), ("sms", "SMS")], required=True, default="email",
+        help="SMS: the stage's SMS text, to the customer's mobile number, within the legal "
+        "hours and limits for individuals.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -171,7 +176,7 @@ class DebtSendReminderWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        count = self.case_ids._debt_send_manual_reminder()
+        count = self.case_ids._debt_send_manual_reminder(self.channel)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -62,6 +62,20 @@ class DebtConfigWizard(models.TransientModel):
         help="Customers get an 'upcoming payment' e-mail this many days before an item "
         "falls due, once per item. 0 turns the reminder off.",
     )
+    debt_upcoming_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Upcoming Payment SMS",
+        domain="[('model', '=', 'res.partner')]",
+        help="Remind upcoming payments by this SMS instead of the e-mail to customers with a "
+        "mobile number. Empty: e-mail only.",
+    )
+    debt_installment_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Late Installment SMS",
+        domain="[('model', '=', 'res.partner')]",
+        help="Remind late installments by this SMS instead of the e-mail to customers with a "
+        "mobile number. Empty: e-mail only.",
+    )
     debt_230_limit_email = fields.Boolean(
         string="Count E-mails Against Contact Limits",
         help="Apply to automated e-mails to individuals the message limits of Federal Law "
