@@ -5,12 +5,11 @@ that Odoo's payment is reconciled with them like any other customer payment."""
 import werkzeug
 
 from odoo import _, http
+from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.payment import utils as payment_utils
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
-
-from odoo.addons.account_payment.controllers.payment import PaymentPortal
-from odoo.addons.payment import utils as payment_utils
 
 
 class DebtPaymentPortal(PaymentPortal):
@@ -34,6 +33,10 @@ class DebtPaymentPortal(PaymentPortal):
                 "company": target["company"], "reference": target["reference"],
             })
         partner, currency = target["partner"], target["currency"]
+        user_partner = request.env.user.partner_id
+        if not request.env.user._is_public() and user_partner.commercial_partner_id == partner.commercial_partner_id:
+            # a contact of the customer pays as itself, without Odoo's "another partner" warning
+            partner = user_partner
         return self.payment_pay(
             reference=target["reference"],
             amount=target["amount"],
