@@ -22,3 +22,5 @@ from . import test_key_rate_import
 from . import test_agency
 from . import test_court
 from . import test_payment_qr
+from . import test_portal_debt
+from . import test_tour_portal
