@@ -40,6 +40,7 @@ class DebtPortal(models.AbstractModel):
             ["amount_residual", "reconciled", "parent_state", "partner_id", "account_id", "company_id"]
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["account.account"].flush_model(["account_type"])
         self.env.cr.execute(SQL(
             """
             SELECT aml.company_id, COUNT(*)
