@@ -70,6 +70,7 @@
         "views/debt_vehicle_hold_views.xml",
         "views/debt_dashboard_views.xml",
         "views/debt_pay_templates.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/debt_demo.xml",

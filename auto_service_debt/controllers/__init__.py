@@ -1,1 +1,2 @@
 from . import debt_payment
+from . import portal

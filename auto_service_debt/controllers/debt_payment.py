@@ -41,6 +41,10 @@ class DebtPaymentPortal(PaymentPortal):
                 "company": target["company"], "reference": target["reference"],
             })
         partner, currency = target["partner"], target["currency"]
+        user_partner = request.env.user.partner_id
+        if not request.env.user._is_public() and user_partner.commercial_partner_id == partner.commercial_partner_id:
+            # a contact of the customer pays as itself, without Odoo's "another partner" warning
+            partner = user_partner
         return self.payment_pay(
             reference=target["reference"],
             amount=target["amount"],

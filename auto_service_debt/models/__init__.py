@@ -42,3 +42,4 @@ from . import debt_court_event
 from . import res_bank
 from . import res_partner_bank
 from . import debt_pay_link
+from . import debt_portal

@@ -25,3 +25,5 @@ from . import test_payment_qr
 from . import test_payment_links
 from . import test_tour_payment
 from . import test_sms
+from . import test_portal_debt
+from . import test_tour_portal

@@ -1,9 +1,11 @@
 """Helpers shared by the tests: fixtures (``DebtTestCommon``), shop users, printed documents."""
 
+import os
 import re
 import subprocess
 from datetime import timedelta
 
+import odoo
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -29,6 +31,16 @@ def render_pdf_text(env, report_ref, res_ids, layout=False):
     if layout:
         return re.sub(r"[ \u00a0\u202f]+", " ", text)
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def ensure_http_server():
+    """Start Odoo's HTTP server when the process has none (``HttpCase`` needs it): Odoo's
+    test runner serves HTTP, pytest-odoo does not. It listens on ``ASD_TEST_HTTP_PORT``,
+    else on a free port the system chooses (two test runs never collide)."""
+    server = odoo.service.server.server
+    if server is not None and getattr(server, "httpd", None) is None:
+        server.port = int(os.environ.get("ASD_TEST_HTTP_PORT") or 0)
+        server.http_spawn()
 
 
 # How a shop sets up its staff (none of them an Odoo administrator, none with an e-mail

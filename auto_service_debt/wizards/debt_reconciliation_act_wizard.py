@@ -40,9 +40,10 @@ class DebtReconciliationActWizard(models.TransientModel):
         return values
 
     def _debt_check_act(self):
-        """Refuse an act the user may not print, or a period that makes no sense."""
+        """Refuse an act the user may not print, or a period that makes no sense (the
+        customer portal prints its customer's act with sudo, in any company)."""
         self.ensure_one()
-        if self.company_id not in self.env.user.company_ids:
+        if not self.env.su and self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._(
                 "You may not print a reconciliation act of %(company)s: you do not work in "
                 "this company. Ask a user of %(company)s to print it.",
