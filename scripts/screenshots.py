@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Screenshots of each role's main screens on a running demo server (``make run``).
 
-Each demo user (advisor, bookkeeper, owner; password = login) logs in over JSON-RPC; headless
+Each demo user (advisor, bookkeeper, owner, and the portal customer petrova; password =
+login) logs in over JSON-RPC; headless
 Chromium, driven through the DevTools protocol, gets the session cookie, opens the role's
 screens, waits until the page is quiet and saves ``docs/screenshots/<role>_<screen>.png``
 (1400 x 900).
@@ -13,6 +14,7 @@ screens, waits until the page is quiet and saves ``docs/screenshots/<role>_<scre
 
 import argparse
 import base64
+import html
 import json
 import os
 import shutil
@@ -41,6 +43,12 @@ SETTLED_JS = """
     if (document.body.classList.contains("o_ui_blocked")) return false;
     return !!document.querySelector(".o_action_manager .o_action, .o_action_manager > .o_view_controller");
 })()
+"""
+
+
+# A portal (website) page is settled when the document is loaded and no request runs.
+FRONTEND_SETTLED_JS = """
+(() => document.readyState === "complete" && !document.querySelector(".o_loading_indicator"))()
 """
 
 
@@ -139,9 +147,10 @@ class Browser:
         self.send("Page.navigate", url=url)
         time.sleep(0.5)
 
-    def settle(self, extra=None, timeout=30, quiet=1.5):
+    def settle(self, extra=None, timeout=30, quiet=1.5, frontend=False):
         """Wait until the page is settled (and ``extra`` true) for ``quiet`` seconds."""
-        check = SETTLED_JS if not extra else f"({SETTLED_JS.strip()}) && !!({extra})"
+        base = FRONTEND_SETTLED_JS if frontend else SETTLED_JS
+        check = base if not extra else f"({base.strip()}) && !!({extra})"
         deadline = time.time() + timeout
         since = None
         while time.time() < deadline:
@@ -264,8 +273,39 @@ def screens_bookkeeper(rpc):
     return screens
 
 
+def screens_customer(rpc):
+    return [("portal_my_debt", {
+        "url": "/my/debt", "frontend": True,
+        "wait": "document.querySelector('.o_debt_portal .o_debt_plan')",
+    })]
+
+
+def reminder_email_html(rpc):
+    """The latest reminder e-mail of a collection case, as the customer's mail program
+    shows it (its images load from the server)."""
+    messages = rpc.kw("mail.message", "search_read",
+                      [("model", "=", "debt.collection.case"), ("message_type", "=", "email_outgoing"),
+                       ("body", "ilike", "debt/pay/case")],
+                      fields=["subject", "body", "email_from"], limit=1, order="id desc")
+    if not messages:
+        return None
+    message = messages[0]
+    header = (f"<div style='font: 13px sans-serif; color: #555; border-bottom: 1px solid #ddd; "
+              f"padding: 8px 0; margin-bottom: 12px;'><b>{html.escape(message['subject'] or '')}</b><br/>"
+              f"{html.escape(message['email_from'] or '')}</div>")
+    return (f"<html><head><meta charset='utf-8'></head><body style='margin: 24px 48px; "
+            f"font-family: sans-serif;'>{header}{message['body']}</body></html>")
+
+
 def screens_owner(rpc):
-    return [
+    screens = []
+    page = reminder_email_html(rpc)
+    if page:
+        screens.append(("reminder_email", {"html": page, "frontend": True,
+                                           "wait": "[...document.images].every((i) => i.complete && i.naturalWidth)"}))
+    else:
+        print("[screenshots] owner: no reminder e-mail with a pay-now link in the demo", file=sys.stderr)
+    return screens + [
         ("settings", {"url": "/odoo/action-auto_service_debt.action_debt_manager_settings",
                       "wait": "document.querySelector('.o_form_view')"}),
         ("blocked_customers", {"url": "/odoo/action-auto_service_debt.action_debt_blocked_customers",
@@ -279,7 +319,10 @@ ROLES = {
     "advisor": screens_advisor,
     "bookkeeper": screens_bookkeeper,
     "owner": screens_owner,
+    "customer": screens_customer,
 }
+#: The demo login of each role (password = login).
+LOGINS = {"customer": "petrova"}
 
 
 def main():
@@ -307,7 +350,8 @@ def main():
     for role in args.only or list(ROLES):
         rpc = Rpc(base, args.db)
         try:
-            sid = rpc.login(role, role)
+            login = LOGINS.get(role, role)
+            sid = rpc.login(login, login)
         except (RuntimeError, urllib.error.URLError) as error:
             failed.append(f"{role}: login failed: {error}")
             continue
@@ -316,14 +360,22 @@ def main():
             browser.set_cookie(base, "session_id", sid)
             for screen, spec in ROLES[role](rpc):
                 path = out / f"{role}_{screen}.png"
-                browser.open(base + spec["url"])
-                if not browser.settle(spec.get("wait"), timeout=40):
+                frontend = spec.get("frontend", False)
+                if spec.get("html"):
+                    # written into a page of the server: its images load as a mail program's would
+                    browser.open(base + "/robots.txt")
+                    browser.settle(timeout=10, quiet=0.3, frontend=True)
+                    browser.evaluate(f"document.open(); document.write({json.dumps(spec['html'])}); "
+                                     "document.close(); true")
+                else:
+                    browser.open(base + spec["url"])
+                if not browser.settle(spec.get("wait"), timeout=40, frontend=frontend):
                     failed.append(f"{path.name}: the page did not settle (still saved)")
                 if spec.get("then"):
                     outcome = browser.evaluate(spec["then"])
                     if outcome not in (True, "picked"):
                         failed.append(f"{path.name}: {outcome}")
-                    if not browser.settle(spec.get("then_wait"), timeout=40):
+                    if not browser.settle(spec.get("then_wait"), timeout=40, frontend=frontend):
                         failed.append(f"{path.name}: the page did not show what was expected")
                 browser.screenshot(path)
                 written.append(path)
