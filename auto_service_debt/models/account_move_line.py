@@ -16,6 +16,13 @@ class AccountMoveLine(models.Model):
     # faster without that join).
     debt_in_plan = fields.Boolean(related="move_id.debt_in_plan", store=True)
     debt_disputed = fields.Boolean(related="move_id.debt_disputed", store=True)
+    # shown on the follow-up screen (the case's open items), computed for the lines shown
+    debt_days_late = fields.Integer(string="Days Late", compute="_compute_debt_follow_up")
+    debt_penalty_open = fields.Monetary(
+        string="Penalty or Interest", compute="_compute_debt_follow_up",
+        currency_field="company_currency_id",
+        help="Accrued, not yet invoiced or waived contractual penalty or art. 395 interest.",
+    )
 
     def _auto_init(self):
         self._debt_init_line_flags()
@@ -105,3 +112,12 @@ class AccountMoveLine(models.Model):
             ["partner_id"], ["amount_open:sum"],
         )
         return {partner.id: total for partner, total in groups}
+
+    def _compute_debt_follow_up(self):
+        today = fields.Date.context_today(self)
+        penalties = self.env["debt.collection.case"]._debt_penalties_by_line(self)
+        for line in self:
+            due = line.date_maturity
+            line.debt_days_late = max((today - due).days, 0) if due and line.amount_residual > 0 else 0
+            line.debt_penalty_open = penalties.get(line.id, 0.0)
+

@@ -1913,6 +1913,10 @@ class DebtCollectionCase(models.Model):
 
     debt_claim_ids = fields.One2many("debt.claim", "case_id", string="Claim Letters")
     debt_claim_count = fields.Integer(compute="_compute_debt_claim_count", string="Claims")
+    open_line_ids = fields.Many2many(
+        "account.move.line", compute="_compute_open_line_ids", string="Open Items",
+        help="The customer's open due items in the company, oldest due date first.",
+    )
 
     def _compute_debt_claim_count(self):
         counts = dict(self.env["debt.claim"]._read_group(
@@ -1927,6 +1931,98 @@ class DebtCollectionCase(models.Model):
         return self.env["debt.claim"].search(
             [("case_id", "=", self.id), ("state", "=", "issued")], order="id desc", limit=1
         )
+
+    # ------------------------------------------------------------------
+    # Follow-up screen and bulk actions
+    # ------------------------------------------------------------------
+
+    def _compute_open_line_ids(self):
+        today = fields.Date.context_today(self)
+        Line = self.env["account.move.line"]
+        for case in self:
+            lines = case._debt_open_lines(today) if case.partner_id and case.company_id else []
+            case.open_line_ids = Line.browse([line["id"] for line in lines])
+
+    @api.model
+    def _debt_claim_stage(self, company):
+        """The stage from which the company's ladder issues claims: its first legal stage."""
+        return self.env["debt.collection.stage"]._debt_stages(company).filtered("legal")[:1]
+
+    def _debt_claim_refusals(self):
+        """``{case: why no claim may be issued now}`` for the cases whose stage has not
+        reached the company's claim stage (stages are entered through their gates)."""
+        refusals = {}
+        facts = self._debt_gate_facts(self)
+        today = fields.Date.context_today(self)
+        Stage = self.env["debt.collection.stage"]
+        for case in self:
+            if case.state != "open":
+                refusals[case] = self.env._("the case is closed")
+                continue
+            claim_stage = self._debt_claim_stage(case.company_id)
+            stages = Stage._debt_stages(case.company_id)
+            if not claim_stage or not case.stage_id or self._debt_is_later(stages, claim_stage, case.stage_id):
+                why = claim_stage._debt_gate_missing(facts.get(case.id, {}), today) if claim_stage else ""
+                refusals[case] = self.env._(
+                    "at the stage «%(stage)s», before «%(claim_stage)s»%(why)s",
+                    stage=case.stage_id.name or "-", claim_stage=claim_stage.name or "-",
+                    why=f": {why}" if why else "",
+                )
+        return refusals
+
+    def action_debt_issue_claims(self):
+        """Issue the claim of each selected case whose stage allows one (a case that has one
+        keeps it); say which cases were refused and why."""
+        if not self.env.user.has_group("auto_service_debt.group_debt_collector"):
+            raise AccessError(self.env._("Only debt collectors and managers issue claims."))
+        refusals = self._debt_claim_refusals()
+        allowed = self.filtered(lambda c: c not in refusals)
+        if not allowed:
+            raise UserError(self.env._(
+                "No claim issued: %(refused)s.",
+                refused="; ".join(f"{case.name} ({case.partner_id.display_name}) {why}"
+                                  for case, why in refusals.items()),
+            ))
+        claims = self.env["debt.claim"]
+        for case in allowed:
+            claims |= case._debt_ensure_claim()
+        message = self.env._("%(count)s claim(s) issued: %(claims)s.", count=len(claims),
+                             claims=", ".join(claims.mapped("name")))
+        if refusals:
+            message += " " + self.env._(
+                "Refused: %(refused)s.",
+                refused="; ".join(f"{case.name} ({case.partner_id.display_name}) {why}"
+                                  for case, why in refusals.items()),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if refusals else "success",
+                "sticky": bool(refusals),
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_debt_remind_email(self):
+        return self._debt_remind_action("email")
+
+    def action_debt_remind_sms(self):
+        return self._debt_remind_action("sms")
+
+    def _debt_remind_action(self, channel):
+        if not self.env.user.has_group("auto_service_debt.group_debt_collector"):
+            raise AccessError(self.env._("Only debt collectors and managers send reminders."))
+        count = self._debt_send_manual_reminder(channel)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s reminder(s) queued.", count=count),
+            },
+        }
 
     def _debt_ensure_claim(self):
         self.ensure_one()

@@ -27,3 +27,4 @@ from . import test_tour_payment
 from . import test_sms
 from . import test_portal_debt
 from . import test_tour_portal
+from . import test_followup

@@ -212,7 +212,7 @@ class TestDemoShop(TransactionCase):
         ])
         by_stage = Counter(case.stage_id.get_external_id()[case.stage_id.id] for case in cases)
         self.assertEqual(by_stage, {
-            "auto_service_debt.stage_reminder": 3,
+            "auto_service_debt.stage_reminder": 2,  # Петрова's late invoice is under a plan
             "auto_service_debt.stage_second_reminder": 2,
             "auto_service_debt.stage_final_notice": 4,
         })
@@ -228,6 +228,18 @@ class TestDemoShop(TransactionCase):
         self.assertTrue(activities)
         self.assertNotIn(odoobot, activities.user_id)
         self.assertIn("Позвонить клиенту по поводу просроченной оплаты", activities.mapped("summary"))
+
+    def test_portal_customer_pays_in_installments_online(self):
+        user = self.env["res.users"].search([("login", "=", "petrova")])
+        self.assertTrue(user.share, "a portal user, not staff")
+        self.assertEqual(user.partner_id.ref, "DEMO-03")
+        plan = self.env["debt.installment.plan"].search([("partner_id", "=", user.partner_id.id)])
+        self.assertEqual((plan.state, plan.company_id), ("active", self.company))
+        self.assertEqual(plan.line_ids.mapped("amount"), [3300.0, 3300.0, 3300.0])
+        self.assertFalse(self.env["debt.collection.case"].search([
+            ("partner_id", "=", user.partner_id.id), ("state", "=", "open")]), "the plan covers her late invoice")
+        provider = self.env["payment.provider"].search([("code", "=", "demo"), ("company_id", "=", self.company.id)])
+        self.assertEqual((provider.state, provider.is_published), ("test", True))
 
     def test_statements_close_on_the_debt_of_the_day(self):
         """No demo invoice is dated after today (the upcoming payments are upcoming by

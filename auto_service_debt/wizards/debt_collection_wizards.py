@@ -188,6 +188,49 @@ class DebtSendReminderWizard(models.TransientModel):
         }
 
 
+class DebtAssignWizard(models.TransientModel):
+    """Give the selected cases a responsible; their open activities follow."""
+
+    _name = "debt.assign.wizard"
+    _description = "Assign a Responsible"
+
+    case_ids = fields.Many2many("debt.collection.case", string="Cases")
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", required=True,
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("auto_service_debt.group_debt_collector").ids),
+        ],
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "debt.collection.case":
+            res["case_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
+        return res
+
+    def action_assign(self):
+        self.ensure_one()
+        cases = self.case_ids
+        foreign = cases.filtered(lambda c: c.company_id not in self.user_id.company_ids)
+        if foreign:
+            raise UserError(self.env._(
+                "%(user)s does not work in the company of %(cases)s: choose a collector of that company.",
+                user=self.user_id.name, cases=", ".join(foreign.mapped("name")),
+            ))
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", cases._name), ("res_id", "in", cases.ids),
+            ("user_id", "in", cases.user_id.ids),
+        ])
+        activities = activities.filtered(
+            lambda a: a.user_id == cases.browse(a.res_id).user_id
+        )
+        cases.write({"user_id": self.user_id.id})
+        activities.write({"user_id": self.user_id.id})
+        return {"type": "ir.actions.act_window_close"}
+
+
 class DebtAgencyWizard(models.TransientModel):
     """Hand the case over to a collection agency under an active agreement and export
     the case file."""
