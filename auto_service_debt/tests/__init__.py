@@ -24,3 +24,5 @@ from . import test_court
 from . import test_payment_qr
 from . import test_payment_links
 from . import test_tour_payment
+from . import test_dashboard
+from . import test_tour_dashboard
