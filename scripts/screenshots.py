@@ -266,6 +266,8 @@ def screens_bookkeeper(rpc):
 
 def screens_owner(rpc):
     return [
+        ("overview", {"url": "/odoo/action-auto_service_debt.action_debt_dashboard",
+                      "wait": "document.querySelector('.o_debt_dashboard [data-card=\"top_debtors\"]')"}),
         ("settings", {"url": "/odoo/action-auto_service_debt.action_debt_manager_settings",
                       "wait": "document.querySelector('.o_form_view')"}),
         ("blocked_customers", {"url": "/odoo/action-auto_service_debt.action_debt_blocked_customers",

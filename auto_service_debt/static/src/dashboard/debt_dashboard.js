@@ -29,6 +29,14 @@ export class DebtDashboard extends Component {
         );
     }
 
+    get dsoDays() {
+        return _t("%(days)s days", { days: this.state.data.dso.days });
+    }
+
+    get salesLabel() {
+        return _t("Sales of the last %(days)s days", { days: this.state.data.dso.window });
+    }
+
     get collectedTooltip() {
         return _t("Posted customer payments received, by payment date, in company currency.");
     }
