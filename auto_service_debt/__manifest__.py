@@ -79,6 +79,9 @@
         "web.report_assets_common": [
             "auto_service_debt/static/src/scss/debt_documents.scss",
         ],
+        "web.assets_backend": [
+            "auto_service_debt/static/src/dashboard/*",
+        ],
         "web.assets_tests": [
             "auto_service_debt/static/src/js/tours/*.js",
         ],

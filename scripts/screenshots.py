@@ -306,6 +306,8 @@ def screens_owner(rpc):
     else:
         print("[screenshots] owner: no reminder e-mail with a pay-now link in the demo", file=sys.stderr)
     return screens + [
+        ("overview", {"url": "/odoo/action-auto_service_debt.action_debt_dashboard",
+                      "wait": "document.querySelector('.o_debt_dashboard [data-card=\"top_debtors\"]')"}),
         ("settings", {"url": "/odoo/action-auto_service_debt.action_debt_manager_settings",
                       "wait": "document.querySelector('.o_form_view')"}),
         ("blocked_customers", {"url": "/odoo/action-auto_service_debt.action_debt_blocked_customers",

@@ -7,6 +7,7 @@ from . import repair_order
 from . import account_move
 from . import account_account
 from . import debt_position
+from . import debt_dashboard
 from . import debt_daily_run_state
 from . import debt_daily_run
 from . import debt_demo_loader

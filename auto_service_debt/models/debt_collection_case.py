@@ -1427,10 +1427,11 @@ class DebtCollectionCase(models.Model):
             numbers = self._debt_sms_numbers(groups)
             missing = [group["record"] for group in groups if not numbers.get(group["partner"].id)]
             if missing:
+                names = ", ".join("%s (%s)" % (case.name, case.partner_id.display_name) for case in missing)
                 raise UserError(self.env._(
                     "No mobile number to send an SMS to for %(cases)s: add it on the customer, "
                     "or send the reminder by e-mail.",
-                    cases=", ".join(f"{case.name} ({case.partner_id.display_name})" for case in missing),
+                    cases=names,
                 ))
         self._debt_add_penalties({g["partner"].id: g["lines"] for g in groups})
         self._debt_dispatch("manual", groups, today)
@@ -1963,11 +1964,11 @@ class DebtCollectionCase(models.Model):
             stages = Stage._debt_stages(case.company_id)
             if not claim_stage or not case.stage_id or self._debt_is_later(stages, claim_stage, case.stage_id):
                 why = claim_stage._debt_gate_missing(facts.get(case.id, {}), today) if claim_stage else ""
-                refusals[case] = self.env._(
-                    "at the stage «%(stage)s», before «%(claim_stage)s»%(why)s",
+                where = self.env._(
+                    "at the stage «%(stage)s», before «%(claim_stage)s»",
                     stage=case.stage_id.name or "-", claim_stage=claim_stage.name or "-",
-                    why=f": {why}" if why else "",
                 )
+                refusals[case] = ": ".join(part for part in (where, why) if part)
         return refusals
 
     def action_debt_issue_claims(self):
@@ -1976,24 +1977,19 @@ class DebtCollectionCase(models.Model):
         if not self.env.user.has_group("auto_service_debt.group_debt_collector"):
             raise AccessError(self.env._("Only debt collectors and managers issue claims."))
         refusals = self._debt_claim_refusals()
+        refused = "; ".join(
+            "%s (%s) %s" % (case.name, case.partner_id.display_name, why) for case, why in refusals.items()
+        )
         allowed = self.filtered(lambda c: c not in refusals)
         if not allowed:
-            raise UserError(self.env._(
-                "No claim issued: %(refused)s.",
-                refused="; ".join(f"{case.name} ({case.partner_id.display_name}) {why}"
-                                  for case, why in refusals.items()),
-            ))
+            raise UserError(self.env._("No claim issued: %(refused)s.", refused=refused))
         claims = self.env["debt.claim"]
         for case in allowed:
             claims |= case._debt_ensure_claim()
         message = self.env._("%(count)s claim(s) issued: %(claims)s.", count=len(claims),
                              claims=", ".join(claims.mapped("name")))
         if refusals:
-            message += " " + self.env._(
-                "Refused: %(refused)s.",
-                refused="; ".join(f"{case.name} ({case.partner_id.display_name}) {why}"
-                                  for case, why in refusals.items()),
-            )
+            message += " " + self.env._("Refused: %(refused)s.", refused=refused)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -318,6 +318,20 @@ class DebtPosition(models.AbstractModel):
         return domain
 
     @api.model
+    def _overdue_line_domain(self, company, today, partners=None):
+        """ORM domain of the lines :func:`overdue_where` selects at ``today`` among the
+        due lines of :func:`due_lines_where` (which are read with their contact: a line
+        without a customer is no due line)."""
+        domain = self._due_line_domain(company, partners)
+        if partners is None:
+            domain.append(("partner_id", "!=", False))
+        return domain + [
+            ("date_maturity", "<", fields.Date.to_string(today)),
+            ("amount_residual", ">", 0),
+            ("debt_in_plan", "=", False),
+        ]
+
+    @api.model
     def _debt_due_lines(self, partner_ids, company, today, with_credits=False):
         """The open due lines with a positive residual (``with_credits``: and the open
         credits) of the commercial partners ``partner_ids`` in ``company``, in one query:

@@ -28,3 +28,5 @@ from . import test_sms
 from . import test_portal_debt
 from . import test_tour_portal
 from . import test_followup
+from . import test_dashboard
+from . import test_tour_dashboard
