@@ -1997,7 +1997,7 @@ class DebtCollectionCase(models.Model):
                 "type": "warning" if refusals else "success",
                 "sticky": bool(refusals),
                 "message": message,
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
@@ -2017,6 +2017,8 @@ class DebtCollectionCase(models.Model):
             "params": {
                 "type": "success",
                 "message": self.env._("%(count)s reminder(s) queued.", count=count),
+                # the screen shows the new reminder in its counters and chatter
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

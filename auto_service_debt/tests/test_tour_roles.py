@@ -91,7 +91,6 @@ class TestRolesTour(DebtFixtures, HttpCase):
             f"/odoo/debt.collection.case/{case.id}", "asd_roles_bookkeeper_tour", bookkeeper,
             log=self._action_id("action_debt_log_contact_wizard"),
             promise=self._action_id("action_debt_promise_wizard"),
-            reminder=self._action_id("action_debt_send_reminder_wizard"),
             year=self.today.year,
         )
         contact = self.env["debt.contact.log"].search([("case_id", "=", case.id)])

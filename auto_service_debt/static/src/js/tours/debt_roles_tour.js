@@ -168,19 +168,10 @@ registry.category("web_tour.tours").add("asd_roles_bookkeeper_tour", {
                     ":contains('Эскалация приостановлена: клиент обещал оплатить')" +
                     ":has(div[name='promise_amount']:contains('5'))",
             },
-            // Send a reminder
+            // Send the stage's reminder by e-mail from the follow-up screen
             {
-                content: "Send a reminder",
-                trigger: `.o_statusbar_buttons button[name='${ids.reminder}']`,
-                run: "click",
-            },
-            {
-                content: "The reminder wizard lists the case",
-                trigger: `.modal div[name='case_ids'] .o_data_row:contains('${DEBTOR}')`,
-            },
-            {
-                content: "Send it",
-                trigger: ".modal .modal-footer button[name='action_send']",
+                content: "Send the reminder by e-mail",
+                trigger: ".o_statusbar_buttons button[name='action_debt_remind_email']:contains('Напоминание по e-mail')",
                 run: "click",
             },
             {
