@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from odoo import _lt, fields
 from odoo.tools import SQL
 
+from .debt_position import TODAY
+
 REASON_PLAN_DEFAULTED = _lt(
     "Installment plan %(plan)s defaulted on %(date)s: the remaining debt is due at once."
 )
@@ -122,6 +124,16 @@ def _blocking_case_reasons(value, formatter):
     return [formatter.text(REASON_CASE, case=case, stage=stage) for case, stage in value or ()]
 
 
+def _chain(env, company):
+    # The customer's position in the other companies of the chain (read always, for the
+    # banners and the block message; it blocks only where the company says so).
+    return env["debt.position"]._chain_column(company, TODAY)
+
+
+def _chain_key(company):
+    return tuple(company.env["debt.position"]._chain_company_ids(company))
+
+
 #: Every fact of the block check, in the order of the statement's columns and of the
 #: reason texts (the credit policy first, then the features).
 BLOCK_FACTS = (
@@ -146,4 +158,6 @@ BLOCK_FACTS = (
                "debt.collection.stage": ("name",)},
         reasons=_blocking_case_reasons,
     ),
+    # judged by evaluate_block (``chain``) when the company has ``debt_chain_block``
+    BlockFact("debt_chain", _chain, cache_key=_chain_key),
 )

@@ -69,13 +69,19 @@ class DebtBlockMixin(models.AbstractModel):
     debt_block_info = fields.Text(
         string="Block Reasons", compute="_compute_debt_banner", groups=BANNER_GROUPS
     )
+    debt_chain_info = fields.Text(
+        string="Elsewhere in the Chain", compute="_compute_debt_banner", groups=BANNER_GROUPS,
+        help="What the customer owes and how late in the other shops of the chain: per shop "
+        "for the shops you work in, else the totals only.",
+    )
 
     def _debt_banner_items(self):
         """Return ``{record: (partner, company, amount, prepayment_paid)}`` for the
         records that show a banner; others get empty figures."""
         return {}
 
-    @api.depends_context("company")
+    # the companies the user may see decide what the chain line shows; texts are translated
+    @api.depends_context("company", "uid", "lang")
     def _compute_debt_banner(self):
         items = self._debt_banner_items()
         by_company = defaultdict(list)
@@ -87,21 +93,23 @@ class DebtBlockMixin(models.AbstractModel):
                 "debt_show_banner": False, "debt_owed": 0.0, "debt_overdue": 0.0,
                 "debt_overdue_days": 0, "debt_limit": 0.0, "debt_limit_remaining": 0.0,
                 "debt_prepay_percent": 0.0, "debt_prepay_required": 0.0, "debt_prepay_paid": 0.0,
-                "debt_block_state": "ok", "debt_block_info": False,
+                "debt_block_state": "ok", "debt_block_info": False, "debt_chain_info": False,
             })
         Partner = self.env["res.partner"]
         for company, rows in by_company.items():
             evaluations = Partner._debt_evaluate(
                 company, [(partner, amount, paid) for _rec, partner, amount, paid in rows]
             )
+            formatter = Partner._debt_reason_formatter(company)
             for (record, _partner, _amount, _paid), ev in zip(rows, evaluations, strict=False):
                 pos, policy = ev["position"], ev["policy"]
                 limit = policy["credit_limit"]
                 required = ev["prepayment_required"]
+                chain = Partner._debt_chain_texts(company, ev["chain"], formatter)
                 record.update({
                     "debt_currency_id": company.currency_id.id,
                     "debt_show_banner": bool(
-                        pos["exposure"] or pos["overdue_amount"] or ev["reasons"] or required
+                        pos["exposure"] or pos["overdue_amount"] or ev["reasons"] or required or chain
                     ),
                     "debt_owed": pos["exposure"],
                     "debt_overdue": pos["overdue_amount"],
@@ -118,6 +126,7 @@ class DebtBlockMixin(models.AbstractModel):
                         else "blocked" if ev["reasons"] else "ok"
                     ),
                     "debt_block_info": "\n".join(ev["messages"]) or False,
+                    "debt_chain_info": "\n".join(chain) or False,
                 })
 
     # ------------------------------------------------------------------
@@ -218,6 +227,10 @@ class DebtBlockMixin(models.AbstractModel):
                 + "\n"
                 + "\n".join("• " + msg for msg in ev["messages"])
             )
+            # what the customer owes elsewhere in the chain, as this user may see it
+            chain = self.env["res.partner"]._debt_chain_texts(ev["company"], ev["chain"])
+            if chain:
+                parts[-1] += "\n" + "\n".join(chain)
         is_manager = self.env.user.has_group("auto_service_debt.group_debt_manager")
         if is_manager and len(blocked) == 1:
             record = blocked[0][0]

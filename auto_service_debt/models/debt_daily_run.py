@@ -108,14 +108,17 @@ class DebtDailyRun(models.AbstractModel):
         stats = {}
         run_key = next(RUN_COUNTER)
         try:
-            for company in companies:
-                run = self.with_company(company).with_context(
-                    allowed_company_ids=[company.id], debt_run_commit=commit,
-                    debt_run_key=run_key,
-                )
-                for _seq, code, model, method in sorted(run._debt_daily_steps()):
-                    if steps and code not in steps:
-                        continue
+            # Step after step, each for every company: a step sees what the earlier steps
+            # did in all the companies (the flags of a company that blocks for overdue
+            # debt elsewhere in the chain come after the plans of the other companies).
+            for _seq, code, model, method in sorted(self._debt_daily_steps()):
+                if steps and code not in steps:
+                    continue
+                for company in companies:
+                    run = self.with_company(company).with_context(
+                        allowed_company_ids=[company.id], debt_run_commit=commit,
+                        debt_run_key=run_key,
+                    )
                     stats[(company.id, code)] = run._run_step(company, today, code, model, method)
         finally:
             cr.execute(SQL("SELECT pg_advisory_unlock(%s)", DAILY_RUN_LOCK))
@@ -136,7 +139,8 @@ class DebtDailyRun(models.AbstractModel):
         if key:
             cached = self.env.cr.cache.setdefault("debt_open_receivable", {})
             if (key, company.id) not in cached:
-                cached.clear()  # one run at a time per cursor
+                for old in [old for old in cached if old[0] != key]:
+                    del cached[old]  # one run at a time per cursor
                 cached[key, company.id] = self.with_context(debt_run_key=False)._open_receivable_partner_ids(company)
             return cached[key, company.id]
         self.env["account.move.line"].flush_model(

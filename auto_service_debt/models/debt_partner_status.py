@@ -3,7 +3,7 @@ events mark (customer, company) pairs, one settle step per transaction refreshes
 
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 # Key, in the cursor's ``precommit.data``, of the pairs marked in this transaction:
@@ -113,11 +113,23 @@ class DebtPartnerStatus(models.Model):
         ids = set(partners.commercial_partner_id.ids)
         if ids:
             marked = self._debt_marked()
-            for company in companies:
-                if marked[company.id] is not ALL:
-                    marked[company.id] |= ids
+            # a company that blocks for overdue debt elsewhere in the chain follows the
+            # customer's debt in every company
+            for company_id in set(companies.ids).union(self._debt_chain_block_company_ids()):
+                if marked[company_id] is not ALL:
+                    marked[company_id] |= ids
             # a read of the stored flag in this transaction settles first
             self.env["res.partner"].invalidate_model(["debt_blocked", "debt_blocked_reasons"])
+
+    @api.model
+    @tools.ormcache()
+    def _debt_chain_block_company_ids(self):
+        """Ids of the companies whose customers are blocked for overdue debt elsewhere in
+        the chain (``debt_chain_block``), kept in the registry's cache (cleared when the
+        setting changes, see ``res.company.cache_invalidation_fields``)."""
+        self.env["res.company"].flush_model(["debt_chain_block", "active"])
+        self.env.cr.execute(SQL("SELECT id FROM res_company WHERE debt_chain_block AND active ORDER BY id"))
+        return tuple(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _debt_mark_records(self, records):
@@ -197,8 +209,13 @@ class DebtPartnerStatus(models.Model):
     @api.model
     def _debt_daily_candidates(self, company, today, code):
         """Customers with open receivables, customers flagged before (they may be
-        free now) and customers blocked by hand."""
-        ids = set(self.env["debt.daily.run"]._open_receivable_partner_ids(company))
+        free now) and customers blocked by hand; where overdue debt elsewhere in the
+        chain blocks, the customers with open receivables in the other companies too."""
+        Run = self.env["debt.daily.run"]
+        ids = set(Run._open_receivable_partner_ids(company))
+        if company.debt_chain_block:
+            for other in self.env["res.company"].browse(self.env["debt.position"]._chain_company_ids(company)):
+                ids.update(Run._open_receivable_partner_ids(other))
         self.flush_model(["partner_id", "company_id"])
         self.env.cr.execute(SQL(
             "SELECT partner_id FROM debt_partner_status WHERE company_id = %s", company.id

@@ -190,31 +190,18 @@ class DebtPosition(models.AbstractModel):
         the open lines of all the batch's customers are read at once through that index
         and summed per customer. The confirmed orders not yet invoiced come from a
         subquery; ``columns`` may refer to ``rp``."""
-        overdue = overdue_where(today)
-        digits = company.currency_id.decimal_places
-        sums = SQL(
-            """
-            ROUND(SUM(aml.amount_residual), %(digits)s) AS receivable,
-            ROUND(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), %(digits)s) AS overdue,
-            COUNT(*) FILTER (WHERE %(overdue)s) AS overdue_count,
-            MIN(aml.date_maturity) FILTER (WHERE %(overdue)s) AS oldest,
-            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_in_plan), %(digits)s) AS in_plan,
-            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_disputed), %(digits)s) AS disputed
-            %(lines)s
+        sums = self._position_sums(company, today, lines=SQL(
             """,
-            digits=digits, overdue=overdue, lines=SQL(
-                """,
-                json_agg(json_build_array(
-                    aml.id, aml.move_id, move.name, COALESCE(move.invoice_date, move.date),
-                    aml.date_maturity, aml.balance, aml.amount_residual, aml.debt_disputed IS TRUE,
-                    aml.debt_in_plan IS TRUE, move.invoice_user_id
-                ) ORDER BY aml.date_maturity, aml.id) FILTER (WHERE aml.amount_residual > 0) AS lines
-                """
-            ) if lines else SQL(""),
-        )
+            json_agg(json_build_array(
+                aml.id, aml.move_id, move.name, COALESCE(move.invoice_date, move.date),
+                aml.date_maturity, aml.balance, aml.amount_residual, aml.debt_disputed IS TRUE,
+                aml.debt_in_plan IS TRUE, move.invoice_user_id
+            ) ORDER BY aml.date_maturity, aml.id) FILTER (WHERE aml.amount_residual > 0) AS lines
+            """
+        ) if lines else None)
         # the invoice of a line, for the lines only
         move_join = SQL("JOIN account_move move ON move.id = aml.move_id") if lines else SQL("")
-        open_lines = SQL("aml.company_id = %s AND aml.parent_state = 'posted' AND %s", company.id, OPEN_LINE)
+        open_lines = self._open_lines_where([company.id])
         if contacts:
             which = SQL("rp.id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
                         partner_ids)
@@ -266,6 +253,124 @@ class DebtPosition(models.AbstractModel):
             lines=SQL(", due.lines") if lines else SQL(""),
             columns=SQL("").join(SQL(", %s", column) for column in columns),
         )
+
+    @api.model
+    def _position_sums(self, company, today, lines=None):
+        """The aggregates of the position over open lines ``aml`` (the first six position
+        columns, then ``lines``): receivable, overdue, overdue count, oldest overdue due
+        date, under a plan, disputed, in ``company``'s currency."""
+        return SQL(
+            """
+            ROUND(SUM(aml.amount_residual), %(digits)s) AS receivable,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), %(digits)s) AS overdue,
+            COUNT(*) FILTER (WHERE %(overdue)s) AS overdue_count,
+            MIN(aml.date_maturity) FILTER (WHERE %(overdue)s) AS oldest,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_in_plan), %(digits)s) AS in_plan,
+            ROUND(SUM(aml.amount_residual) FILTER (WHERE aml.debt_disputed), %(digits)s) AS disputed
+            %(lines)s
+            """,
+            digits=company.currency_id.decimal_places, overdue=overdue_where(today), lines=lines or SQL(""),
+        )
+
+    @api.model
+    def _open_lines_where(self, company_ids):
+        """The open posted lines ``aml`` of ``company_ids`` (the accounts apart)."""
+        company_ids = list(company_ids)
+        which = (SQL("aml.company_id = %s", company_ids[0]) if len(company_ids) == 1
+                 else SQL("aml.company_id = ANY(%s)", company_ids))
+        return SQL("%s AND aml.parent_state = 'posted' AND %s", which, OPEN_LINE)
+
+    # ------------------------------------------------------------------
+    # The chain: the same customer in the other companies of the database
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _chain_company_ids(self, company):
+        """Ids of the other companies of ``company``'s chain: every other active company
+        of the database keeping its books in the same currency (a chain runs its shops
+        as companies of one database; amounts of another currency would not add up).
+        Kept in the registry's cache, cleared when a company is created, deleted,
+        archived or changes currency (``res.company.cache_invalidation_fields``)."""
+        return list(self._chain_company_ids_cached(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _chain_company_ids_cached(self, company_id):
+        self.env["res.company"].flush_model(["active", "currency_id"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT other.id FROM res_company other, res_company this
+             WHERE this.id = %s AND other.id != this.id AND other.active
+               AND other.currency_id = this.currency_id
+          ORDER BY other.id
+            """,
+            company_id,
+        ))
+        return tuple(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _chain_column(self, company, today):
+        """Scalar subquery over the commercial partner ``rp``: its position in each other
+        company of the chain (:meth:`_chain_company_ids`) where it has open lines, as a
+        JSON array of ``[company id, receivable, overdue, overdue count, oldest overdue
+        due date]`` (the sums of :meth:`_position_sums`); ``None`` without a chain.
+        Read by :meth:`_chain_from_value`."""
+        chain = self._chain_company_ids(company)
+        if not chain:
+            return None
+        accounts = sorted({aid for cid in chain for aid in self._receivable_account_ids_cached(cid)})
+        return SQL(
+            """
+            (SELECT json_agg(json_build_array(chain.company_id, chain.receivable, chain.overdue,
+                                              chain.overdue_count, chain.oldest) ORDER BY chain.company_id)
+               FROM (SELECT aml.company_id, %(sums)s
+                       FROM account_move_line aml
+                      WHERE aml.partner_id = ANY(ARRAY(
+                                SELECT contact.id FROM res_partner contact
+                                 WHERE contact.commercial_partner_id = rp.id))
+                        AND %(accounts)s
+                        AND %(open)s
+                   GROUP BY aml.company_id) chain)
+            """,
+            sums=self._position_sums(company, today), accounts=receivable_accounts(accounts),
+            open=self._open_lines_where(chain),
+        )
+
+    @api.model
+    def _chain_from_value(self, value, today):
+        """``[{company_id, receivable, overdue_amount, overdue_count, oldest_due_date,
+        overdue_days}]`` from the value of :meth:`_chain_column` (JSON: dates as text)."""
+        result = []
+        for company_id, receivable, overdue, count, oldest in value or ():
+            oldest = date.fromisoformat(oldest) if oldest else False
+            result.append({
+                "company_id": company_id,
+                "receivable": float(receivable or 0.0),
+                "overdue_amount": float(overdue or 0.0),
+                "overdue_count": count or 0,
+                "oldest_due_date": oldest,
+                "overdue_days": (today - oldest).days if oldest else 0,
+            })
+        return result
+
+    @api.model
+    def _get_chain_positions(self, partners, company=None, today=None):
+        """``{commercial_partner_id: [chain rows]}`` (see :meth:`_chain_from_value`): the
+        positions of ``partners`` (any contacts) in the other companies of ``company``'s
+        chain, in one statement; an empty list without debt elsewhere."""
+        company = company or self.env.company
+        today = fields.Date.to_date(today or fields.Date.context_today(self))
+        partner_ids = [pid for pid in partners.ids if pid]
+        column = self._chain_column(company, today)
+        if not partner_ids or column is None:
+            return {pid: [] for pid in partners.commercial_partner_id.ids}
+        self._flush_position()
+        self.env.cr.execute(SQL(
+            "SELECT rp.id, %s FROM res_partner rp"
+            " WHERE rp.id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
+            column, partner_ids,
+        ))
+        return {pid: self._chain_from_value(value, today) for pid, value in self.env.cr.fetchall()}
 
     @api.model
     def _position_from_row(self, row, company, today):

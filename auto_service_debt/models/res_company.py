@@ -13,7 +13,7 @@ from odoo.tools import format_date
 # (``debt.config.wizard``) and in Settings → Debt Control.
 DEBT_SETTINGS_FIELDS = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_prepayment_percent",
-    "debt_block_repair", "debt_batch_size", "debt_claim_days_business",
+    "debt_block_repair", "debt_chain_block", "debt_batch_size", "debt_claim_days_business",
     "debt_claim_days_individual", "debt_claim_signatory_name", "debt_claim_signatory_title",
     "debt_court_order_limit", "debt_interest_product_id",
     "debt_plan_grace_days", "debt_upcoming_days", "debt_230_limit_email",
@@ -25,7 +25,9 @@ DEBT_SETTINGS_FIELDS = (
     "debt_grade_rules", "debt_grade_c_prepayment", "debt_grade_d_prepayment",
 )
 # Settings the stored block flags depend on: a change is an event for every customer.
-DEBT_BLOCK_SETTINGS = ("debt_max_overdue_days", "debt_max_overdue_amount", "account_use_credit_limit")
+DEBT_BLOCK_SETTINGS = (
+    "debt_max_overdue_days", "debt_max_overdue_amount", "account_use_credit_limit", "debt_chain_block",
+)
 # Counts of days and amounts that cannot be negative (0 has a meaning for each).
 DEBT_NON_NEGATIVE = (
     "debt_max_overdue_days", "debt_max_overdue_amount", "debt_claim_days_business",
@@ -62,6 +64,13 @@ class ResCompany(models.Model):
         string="Block Repair Orders",
         default=True,
         help="Apply the service block when repair orders are confirmed or started.",
+    )
+    debt_chain_block = fields.Boolean(
+        string="Block for Overdue Debt in Other Shops of the Chain",
+        help="A customer whose debt in the other companies of this database (the other shops "
+        "of the chain, keeping their books in the same currency) is overdue longer than the "
+        "days, or by more than the amount, allowed here is blocked here too. The banners "
+        "and the block message show that debt whatever this setting.",
     )
     debt_batch_size = fields.Integer(
         string="Daily Run Batch Size",
@@ -142,6 +151,11 @@ class ResCompany(models.Model):
         help="Responsible of the collection cases and reminders of customers without a "
         "salesperson. Empty: the invoice's salesperson, else the user of the daily run.",
     )
+
+    def cache_invalidation_fields(self):
+        # the chain (other companies in the same currency) and the companies that block
+        # for it are kept in the registry's cache
+        return super().cache_invalidation_fields() | {"currency_id", "debt_chain_block"}
 
     def write(self, vals):
         changed = [

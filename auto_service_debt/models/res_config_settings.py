@@ -20,6 +20,7 @@ class ResConfigSettings(models.TransientModel):
     debt_block_repair = fields.Boolean(
         related="company_id.debt_block_repair", readonly=False
     )
+    debt_chain_block = fields.Boolean(related="company_id.debt_chain_block", readonly=False)
     debt_batch_size = fields.Integer(related="company_id.debt_batch_size", readonly=False)
     debt_claim_days_business = fields.Integer(
         related="company_id.debt_claim_days_business", readonly=False

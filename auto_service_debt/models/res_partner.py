@@ -113,6 +113,24 @@ REASON_OVERDUE_DAYS = _lt(
     "overdue amount %(overdue)s."
 )
 REASON_OVERDUE_AMOUNT = _lt("Overdue amount %(overdue)s exceeds the allowed %(allowed)s.")
+REASON_CHAIN_DAYS = _lt(
+    "Overdue in other shops of the chain for %(days)s days, %(allowed)s days allowed; "
+    "overdue amount %(overdue)s."
+)
+REASON_CHAIN_AMOUNT = _lt(
+    "Overdue amount in other shops of the chain %(overdue)s exceeds the allowed %(allowed)s."
+)
+# What the customer owes in the other companies of the chain (banners, block message):
+# the totals, or one line per company the user may see.
+CHAIN_OVERDUE = _lt(
+    "Elsewhere in the chain: owed %(receivable)s, %(overdue)s overdue, up to %(days)s days late."
+)
+CHAIN_OWED = _lt("Elsewhere in the chain: owed %(receivable)s, nothing overdue.")
+CHAIN_COMPANY_OVERDUE = _lt(
+    "Elsewhere in the chain, %(company)s: owed %(receivable)s, %(overdue)s overdue, "
+    "up to %(days)s days late."
+)
+CHAIN_COMPANY_OWED = _lt("Elsewhere in the chain, %(company)s: owed %(receivable)s, nothing overdue.")
 REASON_PREPAYMENT = _lt(
     "Prepayment missing: %(percent)s%% of the order (%(required)s) must be paid "
     "before confirmation; paid %(paid)s, missing %(missing)s."
@@ -391,6 +409,7 @@ class ResPartner(models.Model):
             "grade_prepayment": {
                 "C": company.debt_grade_c_prepayment, "D": company.debt_grade_d_prepayment,
             },
+            "chain_block": company.debt_chain_block,
         }
 
     @api.model
@@ -466,8 +485,11 @@ class ResPartner(models.Model):
         """Evaluate the block rules for ``entries`` = ``[(partner, amount, paid)]`` in
         ``company`` (``amount`` the new work in company currency, ``paid`` the
         prepayment already paid, a ``DeferredAmount`` of it, or ``None``). Return one
-        dict per entry with ``partner_id``, ``position``, ``policy``, ``reasons`` (codes
-        and figures), ``messages`` (texts) and ``prepayment_required``.
+        dict per entry with ``partner_id``, ``company``, ``position``, ``chain`` (its
+        positions in the other companies of the chain, see
+        ``debt.position._chain_from_value``), ``policy``, ``reasons`` (codes and
+        figures), ``messages`` (texts) and ``prepayment_required``. The chain's overdue
+        debt is a reason when the company blocks for it (``debt_chain_block``).
 
         Deferred amounts are fetched in one batch; with ``lazy_paid`` only those of
         entries whose policy asks a prepayment (the others get 0.0: the amount paid
@@ -486,14 +508,16 @@ class ResPartner(models.Model):
         # Read with sudo: the evaluation must not depend on the rights of whoever
         # confirms the order.
         Partner = self.sudo()
+        Position = self.env["debt.position"]
         facts_by_pid = Partner._debt_block_facts(list(set(pids)), company, today)
         defaults = Partner._debt_block_defaults(company)
         formatter = self._debt_reason_formatter(company)
-        policies, extra = {}, {}
+        digits = company.currency_id.decimal_places
+        policies, extra, chains = {}, {}, {}
         for pid, (_position, facts) in facts_by_pid.items():
             policies[pid] = Partner._debt_block_policy(defaults, facts)
             extra[pid] = Partner._debt_extra_reason_texts(facts, formatter)
-        digits = company.currency_id.decimal_places
+            chains[pid] = Position._chain_from_value(facts.get("debt_chain"), today)
         paids = [paid for _partner, _a, paid in entries]
         if any(isinstance(paid, DeferredAmount) for paid in paids):
             paids = resolve_deferred(paids, [
@@ -502,15 +526,20 @@ class ResPartner(models.Model):
             ])
         results = []
         for pid, (_partner, amount, _p), paid in zip(pids, entries, paids, strict=True):
-            position, policy = facts_by_pid[pid][0], policies[pid]
-            reasons = evaluate_block(position, policy, amount, paid, extra[pid], digits)
+            position, policy, chain = facts_by_pid[pid][0], policies[pid], chains[pid]
+            reasons = evaluate_block(
+                position, policy, amount, paid, extra[pid], digits,
+                chain=self._debt_chain_total(chain, digits) if defaults["chain_block"] and chain else None,
+            )
             if reasons:
                 messages = self._debt_reason_messages(reasons, company, formatter)
             else:
                 messages = []
             results.append({
                 "partner_id": pid,
+                "company": company,
                 "position": position,
+                "chain": chain,
                 "policy": policy,
                 "amount": amount,
                 "paid": paid,
@@ -565,6 +594,16 @@ class ResPartner(models.Model):
                     REASON_OVERDUE_AMOUNT,
                     overdue=money(val["overdue_amount"]), allowed=money(val["max_amount"]),
                 ))
+            elif code == "chain_overdue_days":
+                messages.append(fmt.text(
+                    REASON_CHAIN_DAYS,
+                    days=val["days"], allowed=val["max_days"], overdue=money(val["overdue_amount"]),
+                ))
+            elif code == "chain_overdue_amount":
+                messages.append(fmt.text(
+                    REASON_CHAIN_AMOUNT,
+                    overdue=money(val["overdue_amount"]), allowed=money(val["max_amount"]),
+                ))
             elif code == "prepayment":
                 messages.append(fmt.text(
                     REASON_PREPAYMENT,
@@ -575,6 +614,74 @@ class ResPartner(models.Model):
             else:
                 messages.append(val["text"])
         return messages
+
+    # ------------------------------------------------------------------
+    # The chain: what the customer owes in the other companies
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_chain_total(self, chain, digits=2):
+        """The totals of chain rows (``debt.position._chain_from_value``): receivable
+        and overdue summed, the oldest overdue due date and its days."""
+        oldest = [row["oldest_due_date"] for row in chain if row["oldest_due_date"]]
+        return {
+            "receivable": round(sum(row["receivable"] for row in chain), digits),
+            "overdue_amount": round(sum(row["overdue_amount"] for row in chain), digits),
+            "overdue_count": sum(row["overdue_count"] for row in chain),
+            "oldest_due_date": min(oldest) if oldest else False,
+            "overdue_days": max((row["overdue_days"] for row in chain), default=0),
+        }
+
+    @api.model
+    def _debt_chain_rows(self, company, chain):
+        """The chain rows as the current user may see them: one row per other company the
+        user is allowed in (``company_id``, ``company_name``), and the companies the user
+        may not see folded into one row of totals (``company_id`` False, no name). Only
+        rows where something is owed or overdue."""
+        digits = company.currency_id.decimal_places
+        chain = [row for row in chain if row["receivable"] > 0 or row["overdue_amount"] > 0]
+        allowed = set(self.env.user.company_ids.ids)
+        named = [row for row in chain if row["company_id"] in allowed]
+        hidden = [row for row in chain if row["company_id"] not in allowed]
+        names = {}
+        if named:
+            companies = self.env["res.company"].sudo().browse([row["company_id"] for row in named])
+            names = {co.id: co.name for co in companies}
+        rows = [dict(row, company_name=names[row["company_id"]]) for row in named]
+        if hidden:
+            rows.append(dict(self._debt_chain_total(hidden, digits), company_id=False, company_name=False))
+        return rows
+
+    @api.model
+    def _debt_chain_texts(self, company, chain, formatter=None):
+        """The lines of the banner and of the block message about the chain (see
+        :meth:`_debt_chain_rows`), amounts in ``company``'s currency."""
+        if not chain:
+            return []
+        fmt = formatter or self._debt_reason_formatter(company)
+        texts = []
+        for row in self._debt_chain_rows(company, chain):
+            values = {"receivable": fmt.money(row["receivable"])}
+            if row["company_name"]:
+                values["company"] = row["company_name"]
+            if row["overdue_amount"] > 0:
+                lazy = CHAIN_COMPANY_OVERDUE if row["company_name"] else CHAIN_OVERDUE
+                values.update(overdue=fmt.money(row["overdue_amount"]), days=row["overdue_days"])
+            else:
+                lazy = CHAIN_COMPANY_OWED if row["company_name"] else CHAIN_OWED
+            texts.append(fmt.text(lazy, **values))
+        return texts
+
+    def _debt_chain_summary(self, company=None, today=None):
+        """``{commercial_partner_id: [rows]}``: what these customers owe in the other
+        companies of ``company``'s chain, as the current user may see it
+        (:meth:`_debt_chain_rows`: per company, or totals only for the companies whose
+        documents the user may not see), one statement. Amounts only, never documents:
+        the follow-up screen shows them as they are."""
+        company = company or self.env.company
+        today = fields.Date.to_date(today or fields.Date.context_today(self))
+        chains = self.env["debt.position"].sudo()._get_chain_positions(self, company, today)
+        return {pid: self._debt_chain_rows(company, chain) for pid, chain in chains.items()}
 
     # ------------------------------------------------------------------
     # Banner

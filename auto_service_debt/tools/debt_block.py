@@ -14,7 +14,8 @@ def _round(value, digits=2):
     return round(value + 0.0, digits)
 
 
-def evaluate_block(position, policy, amount=0.0, prepayment_paid=None, extra_reasons=(), digits=2):
+def evaluate_block(position, policy, amount=0.0, prepayment_paid=None, extra_reasons=(), digits=2,
+                   chain=None):
     """Return the reasons why a customer may not get new work, as ``[(code, values)]``.
 
     :param dict position: a debt position (``debt.position._get_positions``): uses
@@ -27,9 +28,13 @@ def evaluate_block(position, policy, amount=0.0, prepayment_paid=None, extra_rea
     :param prepayment_paid: amount already paid for the new order, or ``None`` when the
         document is not subject to prepayment.
     :param extra_reasons: texts of other features (e.g. a defaulted installment plan).
+    :param dict chain: when overdue debt elsewhere in the chain blocks here, the totals of
+        the customer in the other companies (``overdue_amount``, ``overdue_count``,
+        ``overdue_days``), judged by the same allowed days and amount as the debt here.
     :returns: an empty list when the customer may be served; else codes among
         ``always``, ``credit_limit``, ``overdue_days``, ``overdue_amount``,
-        ``prepayment``, ``extra`` with the figures that explain them.
+        ``chain_overdue_days``, ``chain_overdue_amount``, ``prepayment``, ``extra``
+        with the figures that explain them.
     """
     mode = policy.get("mode") or MODE_AUTO
     if mode == MODE_NEVER:
@@ -58,6 +63,17 @@ def evaluate_block(position, policy, amount=0.0, prepayment_paid=None, extra_rea
         reasons.append(("overdue_amount", {
             "overdue_amount": overdue_amount, "max_amount": max_amount,
         }))
+    if chain and chain.get("overdue_count"):
+        chain_amount = chain.get("overdue_amount", 0.0)
+        chain_days = chain.get("overdue_days", 0)
+        if chain_amount > 0 and chain_days > max_days:
+            reasons.append(("chain_overdue_days", {
+                "days": chain_days, "max_days": max_days, "overdue_amount": chain_amount,
+            }))
+        if max_amount > 0 and chain_amount > max_amount:
+            reasons.append(("chain_overdue_amount", {
+                "overdue_amount": chain_amount, "max_amount": max_amount,
+            }))
     percent = policy.get("prepayment_percent") or 0.0
     if prepayment_paid is not None and percent > 0 and amount > 0:
         required = _round(amount * percent / 100.0, digits)

@@ -33,6 +33,13 @@ class DebtConfigWizard(models.TransientModel):
         string="Block Repair Orders",
         help="Apply the service block when repair orders are confirmed or started.",
     )
+    debt_chain_block = fields.Boolean(
+        string="Block for Overdue Debt in Other Shops of the Chain",
+        help="A customer whose debt in the other companies of this database (the other shops "
+        "of the chain, keeping their books in the same currency) is overdue longer than the "
+        "days, or by more than the amount, allowed here is blocked here too. The banners "
+        "and the block message show that debt whatever this setting.",
+    )
     debt_collector_id = fields.Many2one(
         "res.users",
         string="Default Collector",
