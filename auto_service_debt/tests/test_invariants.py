@@ -2,10 +2,12 @@
 
 Hypothesis generates sequences of ordinary events (invoices posted and cancelled, payments
 registered and taken back, plans confirmed and cancelled, days passing with the daily
-run, limits, block modes, orders confirmed with a manager's override) for two customers
-in two companies. After each event, at the end of its transaction:
+run, limits, block modes, orders confirmed with a manager's override, a company blocking
+for overdue debt elsewhere in the chain or not) for two customers in two companies. After
+each event, at the end of its transaction:
 
 - the stored block flag and its reasons are the live evaluation;
+- what a customer owes elsewhere in the chain is its position in the other company;
 - the aging totals are the position's (overdue, under a plan, total);
 - a customer has at most one open case per company, and an open case is either paused
   under an active plan or has uncovered overdue debt; after a daily run every customer
@@ -54,7 +56,10 @@ EVENT = st.one_of(
     st.tuples(st.just("cancel_plan"), PICK),
     st.tuples(st.just("mode"), CUSTOMER, COMPANY, st.sampled_from(["auto", "never", "always"])),
     st.tuples(st.just("cancel"), PICK),
+    st.tuples(st.just("chain"), COMPANY, st.booleans()),
 )
+#: Which companies block for overdue debt elsewhere in the chain when the sequence starts.
+CHAIN_BLOCK = st.tuples(st.booleans(), st.booleans())
 
 
 @tagged("post_install", "-at_install")
@@ -176,6 +181,9 @@ class TestInvariants(CollectionCommon):
             "debt_block_mode": mode, "debt_block_reason": "Checks bounced" if mode == "always" else False,
         })
 
+    def _do_chain(self, company, on):
+        self.companies[company].debt_chain_block = on
+
     def _do_order(self, customer, company, amount):
         company = self.companies[company]
         order = self.env["sale.order"].with_company(company).create({
@@ -209,6 +217,9 @@ class TestInvariants(CollectionCommon):
             }
             positions = Position._get_positions(self.customers, company, self.day)
             aging = Aging._debt_aging_rows(self.customers.ids, company, self.day)
+            other = self.companies - company
+            elsewhere = Position._get_positions(self.customers, other, self.day)
+            chains = Position._get_chain_positions(self.customers, company, self.day)
             for customer, ev in zip(self.customers, live, strict=True):
                 where = f"{customer.name} in {company.name} on {self.day}"
                 status = statuses.get(customer.id)
@@ -217,6 +228,13 @@ class TestInvariants(CollectionCommon):
                 self.assertEqual((status.reasons if status else None) or False,
                                  "\n".join(ev["messages"]) or False, f"stored reasons of {where}")
                 pos = positions[customer.id]
+                there = elsewhere[customer.id]
+                chain = {row["company_id"]: row for row in chains[customer.id]}.get(other.id)
+                self.assertEqual(
+                    (chain["receivable"], chain["overdue_amount"], chain["overdue_days"]) if chain else (0.0, 0.0, 0),
+                    (there["receivable"], there["overdue_amount"], there["overdue_days"]),
+                    f"chain position of {where}",
+                )
                 row = aging.get(customer.id, {"total": 0.0, "overdue": 0.0, "in_plan": 0.0})
                 for key, pos_key in (("total", "receivable"), ("overdue", "overdue_amount"),
                                      ("in_plan", "plan_amount")):
@@ -240,11 +258,13 @@ class TestInvariants(CollectionCommon):
         @seed(SEED)
         @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
                   suppress_health_check=list(HealthCheck))
-        @given(st.lists(EVENT, min_size=5, max_size=12))
-        def sequence(events):
-            self.day, self.invoices, self.payments, self.log = START, [], [], []
+        @given(st.lists(EVENT, min_size=5, max_size=12), CHAIN_BLOCK)
+        def sequence(events, chain_block):
+            self.day, self.invoices, self.payments, self.log = START, [], [], [f"chain block: {chain_block}"]
             with contextlib.closing(self.env.cr.savepoint(flush=False)):
                 try:
+                    for company, on in zip(self.companies, chain_block, strict=True):
+                        company.debt_chain_block = on
                     for event in events:
                         self.after_run = False
                         self.log.append(repr(event))
@@ -253,6 +273,9 @@ class TestInvariants(CollectionCommon):
                 finally:
                     self.env.invalidate_all()
                     self.env.cr.precommit.clear()
+            # the savepoint stands for a rolled back transaction, which resets the
+            # registry's caches (the companies that block for the chain)
+            self.env.registry.clear_cache()
 
         self.stats = {}
         try:
