@@ -1918,6 +1918,11 @@ class DebtCollectionCase(models.Model):
         "account.move.line", compute="_compute_open_line_ids", string="Open Items",
         help="The customer's open due items in the company, oldest due date first.",
     )
+    debt_chain_info = fields.Text(
+        string="Elsewhere in the Chain", compute="_compute_debt_chain_info",
+        help="What the customer owes and how late in the other shops of the chain: per shop "
+        "for the shops you work in, else the totals only.",
+    )
 
     def _compute_debt_claim_count(self):
         counts = dict(self.env["debt.claim"]._read_group(
@@ -1943,6 +1948,20 @@ class DebtCollectionCase(models.Model):
         for case in self:
             lines = case._debt_open_lines(today) if case.partner_id and case.company_id else []
             case.open_line_ids = Line.browse([line["id"] for line in lines])
+
+    @api.depends_context("uid", "lang")
+    def _compute_debt_chain_info(self):
+        # one statement per company (res.partner._debt_chain_summary), as the user may see it
+        today = fields.Date.context_today(self)
+        Partner = self.env["res.partner"]
+        self.debt_chain_info = False
+        for company in self.company_id:
+            cases = self.filtered(lambda case, co=company: case.company_id == co and case.partner_id)
+            chains = self.env["debt.position"].sudo()._get_chain_positions(cases.partner_id, company, today)
+            formatter = Partner._debt_reason_formatter(company)
+            for case in cases:
+                texts = Partner._debt_chain_texts(company, chains.get(case.partner_id.id, []), formatter)
+                case.debt_chain_info = "\n".join(texts) or False
 
     @api.model
     def _debt_claim_stage(self, company):

@@ -27,6 +27,8 @@ class TestChainDebt(DebtTestCommon):
         cls.company.name = "Garage South"
         cls.company_b = cls.setup_other_company(name="Garage North")["company"]
         cls.env.user.company_ids |= cls.company | cls.company_b
+        # the fixtures are made by the test's accountant, who also manages debt
+        cls.env.user.groups_id += cls.env.ref("auto_service_debt.group_debt_manager")
         for company in cls.company | cls.company_b:
             company.partner_id.lang = "en_US"
             company.write({"debt_max_overdue_days": 30, "debt_max_overdue_amount": 0.0,
@@ -117,7 +119,7 @@ class TestChainDebt(DebtTestCommon):
         self.assertFalse(self._blocked_here())
         self._chain_block(True)
         self.assertTrue(self._blocked_here(), "the stored flag follows the setting")
-        status = self.env["debt.partner.status"].sudo().search([
+        status = self.env["debt.partner.status"].search([
             ("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)])
         self.assertEqual(status.reasons, "Overdue in other shops of the chain for 45 days, 30 days allowed; "
                                          "overdue amount $\N{NO-BREAK SPACE}12,000.00.")
@@ -189,3 +191,19 @@ class TestChainDebt(DebtTestCommon):
             message = refusal(blocked_order)
         self.assertIn("Overdue in other shops of the chain for 45 days", message)
         self.assertIn("Elsewhere in the chain: owed", message)
+
+    def test_follow_up_screen_shows_the_chain(self):
+        """The case of this shop shows what the customer owes in the other one, as its
+        collector may see it."""
+        self._invoice(self.customer, 800.0, TODAY - timedelta(days=40))
+        self._step("debt.collection.case", "_debt_daily_collect", self.customer, TODAY)
+        case = self._open_case(self.customer)
+        self.assertEqual(len(case), 1)
+        self.assertEqual(
+            self._as(case, self.bookkeeper).debt_chain_info,
+            "Elsewhere in the chain: owed $\N{NO-BREAK SPACE}12,000.00, $\N{NO-BREAK SPACE}12,000.00 "
+            "overdue, up to 45 days late.",
+        )
+        self._pay_b()
+        case.invalidate_recordset()
+        self.assertFalse(self._as(case, self.bookkeeper).debt_chain_info, "nothing owed there any more")
