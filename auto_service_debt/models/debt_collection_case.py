@@ -2101,7 +2101,8 @@ class DebtCollectionCase(models.Model):
             "items": items,
             "total": cur.round(sum(item["left"] for item in items)),
             "pay_by": today + timedelta(days=self.STAGE_LETTER_DAYS),
-            "pay_url": self._debt_pay_url() if items else False,
+            # short enough to type from paper
+            "pay_url": self.env["debt.pay.link"]._debt_short_url(self) if items else False,
             "payment": Claim._debt_bank_values(
                 self.company_id, cur.round(sum(item["left"] for item in items)),
                 self.with_context(lang=self.partner_id.lang).env._(

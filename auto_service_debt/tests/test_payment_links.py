@@ -141,3 +141,15 @@ class TestReminderPayment(CollectionCommon, RussianShopCommon):
         my_debt = f"{self.company.get_base_url()}/my/debt"
         self.assertIn(my_debt, links(self._mail(self._open_case(self.debtor)).body_html))
         self.assertNotIn(my_debt, links(self._mail(self._open_case(other)).body_html))
+
+    def test_stage_letter_prints_a_short_pay_now_link(self):
+        self._invoice(self.debtor, 5000.0, date(2026, 11, 2))
+        self._run(date(2026, 11, 5))
+        case = self._open_case(self.debtor)
+        url = case._get_stage_letter_values()["pay_url"]
+        self.assertRegex(url, rf"/p/c{case.id}\.[0-9a-f]{{16}}$")
+        self.assertEqual(self.env["debt.pay.link"]._debt_short_target(url.rsplit("/", 1)[1]), case._debt_pay_url())
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "auto_service_debt.action_report_stage_reminder_letter", case.ids)[0].decode()
+        self.assertIn(url, html)
+        self.assertIn("Оплатить картой онлайн", html)
