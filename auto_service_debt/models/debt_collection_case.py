@@ -2026,7 +2026,9 @@ class DebtCollectionCase(models.Model):
     def action_debt_remind_sms(self):
         return self._debt_remind_action("sms")
 
-    def _debt_remind_action(self, channel):
+    def _debt_remind_action(self, channel, then=None):
+        """Send the cases' reminders by ``channel`` now; a notification, then ``then``
+        (default: reload the screen, which shows the reminder in its counters)."""
         if not self.env.user.has_group("auto_service_debt.group_debt_collector"):
             raise AccessError(self.env._("Only debt collectors and managers send reminders."))
         count = self._debt_send_manual_reminder(channel)
@@ -2036,8 +2038,7 @@ class DebtCollectionCase(models.Model):
             "params": {
                 "type": "success",
                 "message": self.env._("%(count)s reminder(s) queued.", count=count),
-                # the screen shows the new reminder in its counters and chatter
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "next": then or {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

@@ -28,6 +28,22 @@ class DebtCaseWizardMixin(models.AbstractModel):
         return res
 
 
+class DebtCasesWizardMixin(models.AbstractModel):
+    """A wizard over the cases selected in the list (or the case open in its form)."""
+
+    _name = "debt.cases.wizard.mixin"
+    _description = "Collection Cases Wizard"
+
+    case_ids = fields.Many2many("debt.collection.case", string="Cases")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "debt.collection.case":
+            res["case_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
+        return res
+
+
 class DebtLogContactWizard(models.TransientModel):
     """Log a call, SMS or meeting with its result; a promise can be recorded at once."""
 
@@ -158,43 +174,27 @@ class DebtSendReminderWizard(models.TransientModel):
     """Send a reminder now to the customers of the selected cases."""
 
     _name = "debt.send.reminder.wizard"
+    _inherit = "debt.cases.wizard.mixin"
     _description = "Send Reminders"
 
-    case_ids = fields.Many2many("debt.collection.case", string="Cases")
     channel = fields.Selection(
         [("email", "E-mail"), ("sms", "SMS")], required=True, default="email",
         help="SMS: the stage's SMS text, to the customer's mobile number, within the legal "
         "hours and limits for individuals.",
     )
 
-    @api.model
-    def default_get(self, fields_list):
-        res = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "debt.collection.case":
-            res["case_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return res
-
     def action_send(self):
         self.ensure_one()
-        count = self.case_ids._debt_send_manual_reminder(self.channel)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("%(count)s reminder(s) queued.", count=count),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.case_ids._debt_remind_action(self.channel, then={"type": "ir.actions.act_window_close"})
 
 
 class DebtAssignWizard(models.TransientModel):
     """Give the selected cases a responsible; their open activities follow."""
 
     _name = "debt.assign.wizard"
+    _inherit = "debt.cases.wizard.mixin"
     _description = "Assign a Responsible"
 
-    case_ids = fields.Many2many("debt.collection.case", string="Cases")
     user_id = fields.Many2one(
         "res.users", string="Responsible", required=True,
         domain=lambda self: [
@@ -202,13 +202,6 @@ class DebtAssignWizard(models.TransientModel):
             ("groups_id", "in", self.env.ref("auto_service_debt.group_debt_collector").ids),
         ],
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        res = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "debt.collection.case":
-            res["case_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return res
 
     def action_assign(self):
         self.ensure_one()
