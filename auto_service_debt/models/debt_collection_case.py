@@ -1076,12 +1076,17 @@ class DebtCollectionCase(models.Model):
         ]
         moves = self.env["account.move"].sudo().browse({line["move_id"] for line in invoice_lines})
         self._debt_ensure_portal_tokens(moves)
+        # read for all the mails at once (a record browsed alone reads alone)
+        portal_urls = {move.id: move.get_portal_url() for move in moves}
+        installments = self.env["debt.installment.line"].sudo().browse(
+            {line["id"] for group in groups for line in group["lines"] if line.get("installment")}
+        )
+        installment_urls = {line.id: line._debt_pay_url() for line in installments}
         discounts = self._debt_early_discounts(
             [line for group in groups if group.get("kind") == "upcoming" for line in group["lines"]],
             today,
         )
         Claim = self.env["debt.claim"]
-        Installment = self.env["debt.installment.line"].sudo()
         # customers with a portal login follow their debt on the portal page "My debt"
         portal = set(self.env["res.users"].sudo().search([
             ("share", "=", True),
@@ -1095,9 +1100,9 @@ class DebtCollectionCase(models.Model):
             discount_total, discount_date = 0.0, None
             for item in values["items"]:
                 if item.get("installment"):
-                    item["pay_url"] = Installment.browse(item["id"])._debt_pay_url()
+                    item["pay_url"] = installment_urls[item["id"]]
                     continue
-                item["pay_url"] = base_url + moves.browse(item["move_id"]).get_portal_url()
+                item["pay_url"] = base_url + portal_urls[item["move_id"]]
                 if item["id"] in discounts:
                     amount, last_day = discounts[item["id"]]
                     item["discounted"], item["discount_date"] = amount, last_day
