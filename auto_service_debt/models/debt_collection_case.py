@@ -1948,11 +1948,15 @@ class DebtCollectionCase(models.Model):
     # ------------------------------------------------------------------
 
     def _compute_open_line_ids(self):
+        # one read of the due lines per company (the position's reader)
         today = fields.Date.context_today(self)
         Line = self.env["account.move.line"]
-        for case in self:
-            lines = case._debt_open_lines(today) if case.partner_id and case.company_id else []
-            case.open_line_ids = Line.browse([line["id"] for line in lines])
+        self.open_line_ids = False
+        for company in self.company_id:
+            cases = self.filtered(lambda case, co=company: case.company_id == co and case.partner_id)
+            lines = self.env["debt.position"]._debt_due_lines(cases.partner_id.ids, company, today)
+            for case in cases:
+                case.open_line_ids = Line.browse([line["id"] for line in lines.get(case.partner_id.id, [])])
 
     @api.depends_context("uid", "lang")
     def _compute_debt_chain_info(self):
@@ -1968,24 +1972,21 @@ class DebtCollectionCase(models.Model):
                 texts = Partner._debt_chain_texts(company, chains.get(case.partner_id.id, []), formatter)
                 case.debt_chain_info = "\n".join(texts) or False
 
-    @api.model
-    def _debt_claim_stage(self, company):
-        """The stage from which the company's ladder issues claims: its first legal stage."""
-        return self.env["debt.collection.stage"]._debt_stages(company).filtered("legal")[:1]
-
     def _debt_claim_refusals(self):
         """``{case: why no claim may be issued now}`` for the cases whose stage has not
-        reached the company's claim stage (stages are entered through their gates)."""
+        reached the company's claim stage, the first legal stage of its ladder (stages are
+        entered through their gates)."""
         refusals = {}
         facts = self._debt_gate_facts(self)
         today = fields.Date.context_today(self)
         Stage = self.env["debt.collection.stage"]
+        ladders = {company: Stage._debt_stages(company) for company in self.company_id}
         for case in self:
             if case.state != "open":
                 refusals[case] = self.env._("the case is closed")
                 continue
-            claim_stage = self._debt_claim_stage(case.company_id)
-            stages = Stage._debt_stages(case.company_id)
+            stages = ladders[case.company_id]
+            claim_stage = stages.filtered("legal")[:1]
             if not claim_stage or not case.stage_id or self._debt_is_later(stages, claim_stage, case.stage_id):
                 why = claim_stage._debt_gate_missing(facts.get(case.id, {}), today) if claim_stage else ""
                 where = self.env._(

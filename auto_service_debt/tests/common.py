@@ -62,6 +62,15 @@ SHOP_ROLES = {
 }
 
 
+SHOP_TZ = "Europe/Moscow"
+
+
+def shop_today(env):
+    """Today as the shop's staff (``shop_user``, in Moscow) see it: after 21:00 UTC it is
+    already tomorrow there."""
+    return fields.Date.context_today(env["res.partner"].with_context(tz=SHOP_TZ))
+
+
 def shop_user(env, role, login=None, company=None, lang="ru_RU"):
     """A user configured like the shop's ``role`` (see ``SHOP_ROLES``): not an
     administrator, no e-mail address, Russian interface. The password is the login."""
@@ -73,7 +82,7 @@ def shop_user(env, role, login=None, company=None, lang="ru_RU"):
         env["res.lang"]._activate_lang(lang)
     return new_test_user(
         env, login, password=login, groups=SHOP_ROLES[role], name=f"Shop {role.title()}",
-        email=False, lang=lang, tz="Europe/Moscow", company_id=company.id,
+        email=False, lang=lang, tz=SHOP_TZ, company_id=company.id,
         company_ids=[(6, 0, company.ids)], context={"no_reset_password": True},
     )
 
@@ -154,6 +163,17 @@ class DebtFixtures:
         return cls.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoices.ids
         ).create(vals)._create_payments()
+
+    @classmethod
+    def _plan(cls, invoices, count, first_due_date, interval="months"):
+        """A confirmed installment plan of ``invoices`` in ``count`` installments from
+        ``first_due_date``, made through the plan wizard."""
+        wizard = cls.env["debt.installment.plan.wizard"].with_context(
+            active_model="account.move", active_ids=invoices.ids,
+        ).create({"installment_count": count, "interval": interval, "first_due_date": first_due_date})
+        plan = cls.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
+        plan.action_confirm()
+        return plan
 
     @classmethod
     def _order(cls, partner, amount=1000.0, company=None, user=None, product=None, confirm=False):

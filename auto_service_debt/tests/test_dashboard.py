@@ -60,11 +60,7 @@ class TestDashboard(CollectionCommon):
         inv(cls.delta, 8000.0, d("2026-02-20"))
         # Echo: 30 days late, under an installment plan: owed, not overdue.
         echo_invoice = inv(cls.echo, 9000.0, d("2026-02-10"))
-        action = cls.env["debt.installment.plan.wizard"].with_context(
-            active_model="account.move", active_ids=echo_invoice.ids,
-        ).create({"installment_count": 3, "interval": "months",
-                  "first_due_date": d("2026-04-10")}).action_create_plan()
-        cls.env["debt.installment.plan"].browse(action["res_id"]).action_confirm()
+        cls._plan(echo_invoice, 3, d("2026-04-10"))
         # Nine small debtors, 11 days late: twelve debtors, the top ten cut.
         cls.small = cls.env["res.partner"]
         for i in range(1, 10):

@@ -113,11 +113,7 @@ class TestReminderPayment(CollectionCommon, RussianShopCommon):
     def test_late_installment_reminder_links_the_installment(self):
         invoice = self._invoice(self.debtor, 30000.0, date(2026, 11, 1))
         with freeze_time("2026-11-02 09:00:00"):
-            wizard = self.env["debt.installment.plan.wizard"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({"installment_count": 3, "interval": "months", "first_due_date": date(2026, 11, 10)})
-            plan = self.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
-            plan.action_confirm()
+            plan = self._plan(invoice, 3, date(2026, 11, 10))
         first = plan.line_ids.sorted("due_date")[0]
         with freeze_time("2026-11-20 09:00:00"):
             self._run(date(2026, 11, 20))

@@ -62,9 +62,9 @@ class PortalDebtCommon(RussianShopCommon, HttpCase):
         cls.inv_b_north = cls._invoice(cls.beta, 5000.0, today - timedelta(days=5), company=cls.other_company)
         cls._run(today, steps=["penalties"])
 
-        cls.plan_a = cls._plan(cls.inv_a2, 3)
+        cls.plan_a = cls._plan(cls.inv_a2, 3, cls.today + timedelta(days=7))
         cls._pay(cls.inv_a2, 8000.0, on=today)
-        cls.plan_b = cls._plan(cls.inv_b2, 2)
+        cls.plan_b = cls._plan(cls.inv_b2, 2, cls.today + timedelta(days=7))
         Case = env["debt.collection.case"].with_context(debt_no_entry_actions=True)
         cls.case_a = Case.create({"partner_id": cls.alfa.id, "company_id": cls.company.id})
         cls.case_b = Case.create({"partner_id": cls.beta.id, "company_id": cls.company.id})
@@ -79,17 +79,6 @@ class PortalDebtCommon(RussianShopCommon, HttpCase):
             lang="ru_RU", company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
             context={"no_reset_password": True},
         )
-
-    @classmethod
-    def _plan(cls, invoice, count):
-        """A confirmed plan of ``invoice`` in ``count`` monthly installments from next week."""
-        wizard = cls.env["debt.installment.plan.wizard"].with_context(
-            active_model="account.move", active_ids=invoice.ids,
-        ).create({"installment_count": count, "interval": "months",
-                  "first_due_date": cls.today + timedelta(days=7)})
-        plan = cls.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
-        plan.action_confirm()
-        return plan
 
 
 @tagged("post_install", "-at_install")

@@ -144,11 +144,7 @@ class TestSmsReminders(CollectionCommon, RussianShopCommon):
 
         invoice = self._invoice(self.person, 30000.0, date(2026, 11, 10))
         with freeze_time("2026-11-10 09:00:00"):
-            wizard = self.env["debt.installment.plan.wizard"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({"installment_count": 3, "interval": "months", "first_due_date": date(2026, 11, 12)})
-            plan = self.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
-            plan.action_confirm()
+            plan = self._plan(invoice, 3, date(2026, 11, 12))
         self._pay(upcoming, on=date(2026, 11, 5))
         self._run_at("2026-11-20 07:00:00")
         sms = self._sms(self.person)[-1]

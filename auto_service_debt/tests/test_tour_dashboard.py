@@ -4,10 +4,9 @@ down from one of them: his biggest debtor's overdue opens exactly its overdue it
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import DebtFixtures, shop_user
+from .common import DebtFixtures, shop_today, shop_user
 
 DEBTOR = "ООО «Крупный Должник»"
 
@@ -17,7 +16,7 @@ class TestDashboardTour(DebtFixtures, HttpCase):
     def test_owner_dashboard_tour(self):
         env = self.env
         company = env.company
-        today = fields.Date.context_today(env["res.partner"])
+        today = shop_today(env)  # the owner's today: the figures count days as the owner sees them
         self.service = self._service_product("Капитальный ремонт двигателя", list_price=1.0)
         debtor = self._customer(DEBTOR, lang="ru_RU")
         # bigger than anything the demo shop owes: the first of the top ten

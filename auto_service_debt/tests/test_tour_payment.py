@@ -84,11 +84,7 @@ class TestPayOnline(DebtFixtures, HttpCase):
     def test_installment_link_pays_that_installment(self):
         debtor = self._customer("ООО «Рассрочка»", "plan@online.example", lang="ru_RU", tz="Europe/Moscow")
         invoice = self._invoice(debtor, 30000.0, self.today - timedelta(days=40))
-        wizard = self.env["debt.installment.plan.wizard"].with_context(
-            active_model="account.move", active_ids=invoice.ids,
-        ).create({"installment_count": 3, "interval": "months", "first_due_date": self.today})
-        plan = self.env["debt.installment.plan"].browse(wizard.action_create_plan()["res_id"])
-        plan.action_confirm()
+        plan = self._plan(invoice, 3, self.today)
         first, second, third = plan.line_ids.sorted("due_date")
 
         tx = self._pay(first._debt_pay_url(), 10000.0)
