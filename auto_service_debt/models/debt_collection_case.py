@@ -377,6 +377,29 @@ class DebtCollectionCase(models.Model):
         return cases
 
     @api.model
+    def _debt_create_run_cases(self, vals_list):
+        """The cases a run opens (the daily run, a defaulted plan), set-based: as the ORM's
+        create makes them with the chatter (the creation note, the responsible and the
+        current user following), but with one creation note per case logged in one batch
+        and the followers added per responsible. The responsible gets no "assigned to
+        you" e-mail per case: a run may open thousands for one collector, who finds them
+        in the cases and activities lists (the assignment is not shown in the chatter)."""
+        if not vals_list:
+            return self.browse()
+        cases = self.with_context(tracking_disable=True, debt_no_entry_actions=True).create(vals_list)
+        Followers = self.env["mail.followers"].sudo()
+        by_partner = defaultdict(list)
+        for case in cases:
+            if case.user_id.active:
+                by_partner[case.user_id.partner_id.id].append(case.id)
+        if self.env.user.active:
+            by_partner[self.env.user.partner_id.id] = cases.ids
+        for partner_id, case_ids in by_partner.items():
+            Followers._insert_followers(self._name, case_ids, [partner_id], check_existing=True)
+        cases._message_log_batch(bodies=dict.fromkeys(cases.ids, cases[:1]._creation_message()))
+        return cases
+
+    @api.model
     def _debt_next_names(self, count):
         """``count`` references, as ``next_by_code`` would draw them one by one, but with
         one statement for the usual sequence (the daily run opens many cases at once)."""
@@ -613,7 +636,7 @@ class DebtCollectionCase(models.Model):
             stage_cases.with_context(debt_no_entry_actions=True).write({"stage_id": stage_id})
             entered |= stage_cases
         if new_cases:
-            entered |= Case.with_context(debt_no_entry_actions=True).create(new_cases)
+            entered |= Case._debt_create_run_cases(new_cases)
         if entered:
             self._debt_add_penalties(lines_by_partner)
             entered._debt_enter_stages(today, lines_by_partner)
@@ -639,7 +662,7 @@ class DebtCollectionCase(models.Model):
             ])
             missing = partners - cases.partner_id
             if missing:
-                cases |= Case.with_context(debt_no_entry_actions=True).create([
+                cases |= Case._debt_create_run_cases([
                     {"partner_id": partner.id, "company_id": company.id, "stage_id": stages[0].id,
                      "open_date": today,
                      "user_id": partner.user_id.id or company.debt_collector_id.id or self.env.uid}
@@ -647,6 +670,7 @@ class DebtCollectionCase(models.Model):
                 ])
             cases.filtered("plan_id")._debt_resume(today, message=False)
             gate_facts = self._debt_gate_facts(cases)
+            notes = {}
             for case in cases:
                 following = self._debt_next_stage(stages, case.stage_id, stages.browse())
                 following = self._debt_gate_cap(stages, case.stage_id, following, gate_facts[case.id], today)
@@ -658,11 +682,12 @@ class DebtCollectionCase(models.Model):
                     company_plans.filtered(lambda p, c=case: p.partner_id.commercial_partner_id
                                            == c.partner_id).mapped("name")
                 )
-                case._message_log(body=self.env._(
+                notes[case.id] = self.env._(
                     "Installment plan %(plans)s defaulted: the remaining debt is due at once; "
                     "case at stage %(stage)s.", plans=plan_names, stage=case.stage_id.name,
-                ))
+                )
                 entered |= case
+            cases._message_log_batch(bodies=notes)
         entered._debt_enter_stages(today)
         return entered
 
@@ -751,7 +776,7 @@ class DebtCollectionCase(models.Model):
         for stage in stages[start:ids.index(target.id) + 1]:
             if stage.gate_manual:
                 continue  # entered by hand only (a hand-over, enforcement): passed by
-            if stage._debt_gate_missing(facts, today):
+            if not stage._debt_gate_holds(facts, today):
                 break
             reached = stage
         return reached
@@ -820,8 +845,8 @@ class DebtCollectionCase(models.Model):
         self.with_context(debt_case_close=CLOSE_TOKEN).write(vals)
         self.promise_ids.filtered(lambda p: p.state == "open").write({"state": "kept"})
         label = dict(self._fields["close_reason"]._description_selection(self.env))[reason]
-        for case in self:
-            case._message_log(body=self.env._("Case closed: %(reason)s.", reason=label))
+        self._message_log_batch(bodies=dict.fromkeys(
+            self.ids, self.env._("Case closed: %(reason)s.", reason=label)))
 
     @api.model
     def _debt_settle_cases(self, partners, company, today, positions=None, cases=None):
@@ -879,24 +904,24 @@ class DebtCollectionCase(models.Model):
     def _debt_pause(self, plan):
         """The plan covers the cases' overdue debt: they wait, without blocking."""
         self.with_context(debt_case_close=CLOSE_TOKEN).write({"plan_id": plan.id})
-        for case in self:
-            case._message_log(body=self.env._(
-                "Installment plan %(plan)s covers the overdue debt: the case is paused and does "
-                "not block the customer while the plan is kept.", plan=plan.name,
-            ))
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._(
+            "Installment plan %(plan)s covers the overdue debt: the case is paused and does "
+            "not block the customer while the plan is kept.", plan=plan.name,
+        )))
 
     def _debt_resume(self, today, message=True):
         """Paused cases go on: their plan ended, or new debt outside it is overdue."""
         if not self:
             return
         if message:
-            for case in self:
-                case._message_log(body=self.env._(
+            states = dict(self.env["debt.installment.plan"]._fields["state"]._description_selection(self.env))
+            self._message_log_batch(bodies={
+                case.id: self.env._(
                     "The case resumes: installment plan %(plan)s no longer covers all the overdue "
-                    "debt (%(state)s).", plan=case.plan_id.name,
-                    state=dict(case.plan_id._fields["state"]._description_selection(self.env)).get(
-                        case.plan_id.state, ""),
-                ))
+                    "debt (%(state)s).", plan=case.plan_id.name, state=states.get(case.plan_id.state, ""),
+                )
+                for case in self
+            })
         self.with_context(debt_case_close=CLOSE_TOKEN).write({"plan_id": False})
 
     # ------------------------------------------------------------------
@@ -960,8 +985,18 @@ class DebtCollectionCase(models.Model):
                 "date_deadline": today,
             })
         if activities:
-            self.env["mail.activity"].sudo().create(activities)
+            self._debt_run_activities().create(activities)
         fresh.filtered(lambda c: c.stage_id.block_customer).write({"block_service": True})
+
+    @api.model
+    def _debt_run_activities(self):
+        """``mail.activity`` for the activities of stage entries and reminders. Within a
+        run they are created without an "activity assigned" e-mail each (a month end can
+        give one collector thousands: their activities list and counter show them); a
+        case moved by hand notifies its responsible as Odoo does."""
+        return self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=bool(self.env.context.get("debt_run_key")),
+        )
 
     @api.model
     def _debt_dispatch(self, kind, groups, today):
@@ -1280,7 +1315,7 @@ class DebtCollectionCase(models.Model):
                 "user_id": user.id,
                 "date_deadline": today,
             })
-        activities = self.env["mail.activity"].sudo().create(vals)
+        activities = self._debt_run_activities().create(vals)
         return [
             (log.id, False, activity.id, False)
             for group, activity in zip(groups, activities, strict=False) for log in group["logs"]

@@ -80,9 +80,11 @@ class DebtCollectionPromise(models.Model):
             else:
                 broken |= promise
         broken.write({"state": "broken"})
-        for promise in broken:
-            promise.case_id._message_log(body=self.env._(
+        broken.case_id._message_log_batch(bodies={
+            promise.case_id.id: self.env._(
                 "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
-            ))
+            )
+            for promise in broken
+        })
         return broken

@@ -96,6 +96,22 @@ class DebtCollectionStage(models.Model):
          "The days since the reminder cannot be negative."),
     ]
 
+    def _debt_gate_holds(self, facts, today):
+        """Whether a case with ``facts`` may enter this stage in the daily run: the
+        condition of ``_debt_gate_missing`` without its sentence (the run asks it of every
+        waiting case each day)."""
+        if self.gate_manual:
+            return False
+        if self.gate_reminder:
+            last = facts.get("last_reminder")
+            if not last or (today - last).days < self.gate_reminder_days:
+                return False
+        if self.gate_claim:
+            deadline = facts.get("claim_deadline")
+            if not (facts.get("claim") and facts.get("claim_sent") and deadline and deadline < today):
+                return False
+        return True
+
     def _debt_gate_missing(self, facts, today, manual=False):
         """What ``facts`` (of ``debt.collection.case._debt_gate_facts``) lack for a case to
         enter this stage, as a translated sentence; empty when nothing is missing.

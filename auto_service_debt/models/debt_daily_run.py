@@ -196,12 +196,36 @@ class DebtDailyRun(models.AbstractModel):
                 "duration": (fields.Datetime.now() - started).total_seconds(),
             }
         )
+        self._analyze_grown_tables()
         self._commit()
         _logger.info(
             "debt daily run: company %s step %s: %s customers in %s batches",
             company.id, code, len(partner_ids), len(batches),
         )
         return {"partners": len(partner_ids), "batches": len(batches)}
+
+    #: Tables a step may fill with thousands of rows at once (a first run, a month end).
+    _ANALYZED_TABLES = (
+        "debt_penalty", "debt_collection_case", "debt_collection_case_history",
+        "debt_dunning_log", "debt_partner_status", "debt_contact_log", "mail_message",
+        "mail_mail", "mail_activity", "mail_followers",
+    )
+
+    def _analyze_grown_tables(self):
+        """ANALYZE the tables a step changed by more than a tenth since their statistics
+        were taken (as autovacuum would, but now: the next steps' statements are planned on
+        them, and a first run turns a nearly empty table into a large one)."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT relname FROM pg_stat_user_tables
+             WHERE schemaname = current_schema() AND relname = ANY(%s)
+               AND n_mod_since_analyze > 1000 + n_live_tup / 10
+            """,
+            list(self._ANALYZED_TABLES),
+        ))
+        for (table,) in self.env.cr.fetchall():
+            self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
     def _no_jit(self):
         """Turn PostgreSQL's JIT compilation off until the end of the transaction (the

@@ -520,7 +520,7 @@ class DebtPenalty(models.Model):
             Penalty.browse(to_unlink_ids).unlink()
         touched = Penalty.browse(touched_ids)
         if to_create:
-            touched |= Penalty.create(to_create)
+            touched |= Penalty._debt_insert_rows(to_create)
         if any(vals and vals["provisional"] for vals in computed.values()):
             company._debt_key_rate_notify(today)
         return touched
@@ -586,6 +586,43 @@ class DebtPenalty(models.Model):
         ))
         records.invalidate_recordset([*fnames, "write_uid", "write_date"], flush=False)
         records.modified(fnames)
+
+    @api.model
+    def _debt_insert_rows(self, vals_list):
+        """Create the penalties ``vals_list`` (every field of COMPUTED_FIELDS, the due line
+        and the company: what ``_debt_compute`` gives) with one INSERT, as create() would
+        store them; the due line's unique constraint keeps a second penalty out."""
+        fnames = ["move_line_id", "company_id", *COMPUTED_FIELDS]
+        uid, now = self.env.uid, self.env.cr.now()
+        rows = []
+        for vals in vals_list:
+            row = [uid, now, uid, now]
+            for fname in fnames:
+                field, value = self._fields[fname], vals[fname]
+                if field.type == "json":
+                    value = field.convert_to_column(value, self)
+                elif value is False and field.type not in ("boolean", "monetary"):
+                    value = None
+                row.append(value)
+            rows.append(SQL("(%s)", SQL(", ").join(
+                SQL("%s::%s", value, SQL(cast))
+                for value, cast in zip(row, self._debt_insert_casts(fnames), strict=True)
+            )))
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            "INSERT INTO debt_penalty (create_uid, create_date, write_uid, write_date, %s, invoice_prepared)"
+            " SELECT *, false FROM (VALUES %s) AS v RETURNING id",
+            SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+            SQL(", ").join(rows),
+        ))
+        records = self.browse([row[0] for row in self.env.cr.fetchall()])
+        # what create() updates: the invoices' penalties and what depends on them
+        self.env["account.move"].invalidate_model(["debt_penalty_ids"])
+        records.modified(fnames)
+        return records
+
+    def _debt_insert_casts(self, fnames):
+        return ["int4", "timestamp", "int4", "timestamp", *(self._fields[f].column_type[1] for f in fnames)]
 
     def _debt_value(self, fname):
         value = self[fname]

@@ -41,6 +41,10 @@ class MailTemplate(models.Model):
         variables = self._render_eval_context()
         if add_context:
             variables.update(**add_context)
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        self._debt_memoize_formats(variables, self.env.cr.cache.setdefault(
+            ("debt_mail_formats", self.env.lang, lang.date_format, lang.thousands_sep,
+             lang.decimal_point, lang.grouping), {}))
         options = options or {}
         results = {}
         IrQweb = self.env["ir.qweb"].with_context(**options)
@@ -76,3 +80,37 @@ class MailTemplate(models.Model):
             # Drop the <div> wrapping the fragment, as the standard rendering does.
             results[record.id] = rendered[5:-6]
         return results
+
+    @staticmethod
+    def _debt_memoize_formats(variables, caches):
+        """The bodies of a run format the same values again and again (the items' amounts
+        in the table and in the payment block, totals, dates): the formatting functions of
+        the rendering context answer each distinct call once per transaction and language
+        (``caches``: they depend on their arguments and the language only)."""
+        for name in ("format_amount", "format_date"):
+            function = variables.get(name)
+            if function is None:
+                continue
+            cache = caches.setdefault(name, {})
+            if len(cache) > 100_000:
+                cache.clear()
+
+            def memoized(*args, __function=function, __cache=cache, **kwargs):
+                try:
+                    key = (*(
+                        (arg.id, arg.symbol, arg.position, arg.decimal_places, arg.rounding)
+                        if isinstance(arg, models.BaseModel) and arg._name == "res.currency"
+                        else arg
+                        for arg in args
+                    ), *sorted(kwargs.items()))
+                    if any(isinstance(part, models.BaseModel) for part in key):
+                        return __function(*args, **kwargs)
+                    hash(key)
+                except TypeError:
+                    return __function(*args, **kwargs)
+                if key not in __cache:
+                    __cache[key] = __function(*args, **kwargs)
+                return __cache[key]
+
+            variables[name] = memoized
+

@@ -283,3 +283,35 @@ class TestCollectionWorkflow(CollectionCommon):
         with self.assertRaises(UserError):
             self.env["debt.promise.wizard"].with_user(self.collector).create(
                 {"case_id": case.id, "date": d("2030-01-01"), "amount": -5.0}).action_record()
+
+    def test_run_opens_cases_with_their_chatter_in_bulk(self):
+        """The cases a run opens have the chatter of a case created by hand: the creation
+        note, the responsible following; the responsible gets no "assigned to you" e-mail
+        per case nor per activity (one collector may get thousands on a first day)."""
+        self.company.write({"debt_upcoming_days": 0, "debt_collector_id": self.collector.id})
+        customers = [self._customer(f"Bulk Client {i}", f"bulk{i}@example.com") for i in range(3)]
+        for customer in customers:
+            self._invoice(customer, 700.0, d("2026-01-01"))
+        before = self.env["mail.mail"].search([]).ids
+        with freeze_time("2026-01-20 09:00:00"):
+            self._run(d("2026-01-20"))
+        cases = self.Case.search([("partner_id", "in", [c.id for c in customers])])
+        self.assertEqual(len(cases), 3)
+        for case in cases:
+            self.assertEqual(case.user_id, self.collector)
+            self.assertIn(self.collector.partner_id, case.message_partner_ids)
+            notes = case.message_ids.filtered(lambda m: m.message_type == "notification")
+            self.assertIn(str(case._creation_message()), " ".join(notes.mapped("body")), case.name)
+            self.assertEqual(case.stage_id, self.stage_second)
+            self.assertEqual(len(self._activities(case)), 1, "the second reminder's call activity")
+        new_mails = self.env["mail.mail"].search([("id", "not in", before)])
+        # one reminder per customer, nothing for the collector
+        self.assertEqual(sorted(new_mails.mapped("recipient_ids.email")),
+                         sorted(c.email for c in customers))
+        self.assertFalse(self.env["mail.message"].search([
+            ("model", "=", self.Case._name), ("res_id", "in", cases.ids),
+            ("message_type", "=", "user_notification"),
+        ]))
+        # as mail.thread's create: the responsible and the user of the run follow
+        self.assertEqual(cases[0].message_partner_ids,
+                         self.collector.partner_id | self.env.user.partner_id)

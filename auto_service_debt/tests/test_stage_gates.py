@@ -145,3 +145,29 @@ class TestStageGates(CollectionCommon):
         self.assertIn("under legal collection", mail.subject)
         self.assertIn(claim.name, mail.body_html)
         self.assertNotIn("friendly", mail.body_html.lower())
+
+    def test_run_gate_check_agrees_with_the_stated_reason(self):
+        """The daily run's quick gate check lets a case in exactly when the collector's
+        check finds nothing missing, for every gate and every state of the facts."""
+        today = d("2026-06-10")
+        days = [None, d("2026-05-01"), d("2026-06-03"), d("2026-06-09"), today, d("2026-06-20")]
+        stages = self.env["debt.collection.stage"].search([("company_id", "in", [False, self.company.id])])
+        self.assertTrue(stages.filtered("gate_reminder") and stages.filtered("gate_claim"))
+        checked = 0
+        for stage in stages.filtered(lambda s: not s.gate_manual):
+            for last in days:
+                for claim in (False, "ПР-1"):
+                    for sent in (False, True):
+                        for deadline in days:
+                            facts = {"last_reminder": last, "claim": claim, "claim_sent": sent,
+                                     "claim_deadline": deadline}
+                            self.assertEqual(
+                                stage._debt_gate_holds(facts, today),
+                                not stage._debt_gate_missing(facts, today),
+                                f"{stage.name}: {facts}",
+                            )
+                            checked += 1
+        self.assertGreater(checked, 100)
+        manual = stages.filtered("gate_manual")
+        self.assertTrue(manual)
+        self.assertFalse(any(s._debt_gate_holds({}, today) for s in manual))

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SHOP_TZ, shop_today
 
 
 @tagged("post_install", "-at_install", "asd_tour")
@@ -12,7 +14,8 @@ class TestBlockTour(HttpCase):
     def test_block_and_override_tour(self):
         company = self.env.company
         company.write({"debt_max_overdue_days": 30, "account_use_credit_limit": True})
-        today = fields.Date.context_today(self.env["res.partner"])
+        # the advisor works in Moscow: the days late count from the shop's today
+        today = shop_today(self.env)
         partner = self.env["res.partner"].create({"name": "Tour Debtor", "is_company": True})
         partner.with_company(company).credit_limit = 1000.0
         service = self.env["product.product"].create({
@@ -34,7 +37,7 @@ class TestBlockTour(HttpCase):
         })
         new_test_user(
             self.env, "tour_advisor", password="tour_advisor", email="advisor@example.com",
-            context={"no_reset_password": True},
+            context={"no_reset_password": True}, tz=SHOP_TZ,
             groups="base.group_user,sales_team.group_sale_salesman_all_leads,auto_service_debt.group_debt_user",
         )
         self.env.flush_all()
