@@ -1,5 +1,7 @@
 """Promises to pay recorded on a collection case, kept or broken at their date."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
@@ -80,11 +82,11 @@ class DebtCollectionPromise(models.Model):
             else:
                 broken |= promise
         broken.write({"state": "broken"})
-        broken.case_id._message_log_batch(bodies={
-            promise.case_id.id: self.env._(
+        notes = defaultdict(list)
+        for promise in broken:
+            notes[promise.case_id.id].append(self.env._(
                 "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
-            )
-            for promise in broken
-        })
+            ))
+        broken.case_id._message_log_batch(bodies={case_id: " ".join(texts) for case_id, texts in notes.items()})
         return broken

@@ -555,17 +555,10 @@ class DebtPenalty(models.Model):
         records.modified(fnames, before=True)
         columns = ["id", "write_uid", "write_date", *fnames]
         uid, now = self.env.uid, self.env.cr.now()
-        rows = []
-        for pen_id, vals in updates:
-            row = [pen_id, uid, now]
-            for fname in fnames:
-                value = vals[fname]
-                if self._fields[fname].type == "json":
-                    value = self._fields[fname].convert_to_column(value, self)
-                elif value is False and self._fields[fname].type not in ("boolean", "monetary"):
-                    value = None
-                row.append(value)
-            rows.append(tuple(row))
+        rows = [
+            (pen_id, uid, now, *(self._debt_column_value(fname, vals[fname]) for fname in fnames))
+            for pen_id, vals in updates
+        ]
         casts = {
             "write_uid": "int4", "write_date": "timestamp",
             **{fname: self._fields[fname].column_type[1] for fname in fnames},
@@ -594,19 +587,14 @@ class DebtPenalty(models.Model):
         store them; the due line's unique constraint keeps a second penalty out."""
         fnames = ["move_line_id", "company_id", *COMPUTED_FIELDS]
         uid, now = self.env.uid, self.env.cr.now()
+        casts = [SQL(cast) for cast in ("int4", "timestamp", "int4", "timestamp")] + [
+            SQL(self._fields[fname].column_type[1]) for fname in fnames
+        ]
         rows = []
         for vals in vals_list:
-            row = [uid, now, uid, now]
-            for fname in fnames:
-                field, value = self._fields[fname], vals[fname]
-                if field.type == "json":
-                    value = field.convert_to_column(value, self)
-                elif value is False and field.type not in ("boolean", "monetary"):
-                    value = None
-                row.append(value)
+            row = [uid, now, uid, now, *(self._debt_column_value(fname, vals[fname]) for fname in fnames)]
             rows.append(SQL("(%s)", SQL(", ").join(
-                SQL("%s::%s", value, SQL(cast))
-                for value, cast in zip(row, self._debt_insert_casts(fnames), strict=True)
+                SQL("%s::%s", value, cast) for value, cast in zip(row, casts, strict=True)
             )))
         self.flush_model()
         self.env.cr.execute(SQL(
@@ -621,8 +609,14 @@ class DebtPenalty(models.Model):
         records.modified(fnames)
         return records
 
-    def _debt_insert_casts(self, fnames):
-        return ["int4", "timestamp", "int4", "timestamp", *(self._fields[f].column_type[1] for f in fnames)]
+    def _debt_column_value(self, fname, value):
+        """``value`` of the run-owned field ``fname`` as its column stores it."""
+        field = self._fields[fname]
+        if field.type == "json":
+            return field.convert_to_column(value, self)
+        if value is False and field.type not in ("boolean", "monetary"):
+            return None
+        return value
 
     def _debt_value(self, fname):
         value = self[fname]
