@@ -27,6 +27,7 @@ from . import debt_collection_case_history
 from . import debt_collection_promise
 from . import debt_collection_dispute
 from . import mail_template
+from . import mail_thread
 from . import debt_key_rate
 from . import debt_penalty_policy
 from . import debt_penalty

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..tools.bulk import insert_rows
 from .debt_position import is_overdue
 
 NONPAYMENT_REASONS = [
@@ -396,7 +397,9 @@ class DebtCollectionCase(models.Model):
             by_partner[self.env.user.partner_id.id] = cases.ids
         for partner_id, case_ids in by_partner.items():
             Followers._insert_followers(self._name, case_ids, [partner_id], check_existing=True)
-        cases._message_log_batch(bodies=dict.fromkeys(cases.ids, cases[:1]._creation_message()))
+        # the note in one language: Odoo's text and the model's name alike
+        note = cases[:1].with_context(lang=self.env.lang or self.env.user.lang)._creation_message()
+        cases._debt_log_batch(dict.fromkeys(cases.ids, note))
         return cases
 
     @api.model
@@ -620,6 +623,8 @@ class DebtCollectionCase(models.Model):
                     "partner_id": pid,
                     "company_id": company.id,
                     "stage_id": target.id,
+                    # what entering the stage sets, at once (no second write per case)
+                    "block_service": target.block_customer,
                     "open_date": today,
                     "user_id": partner.user_id.id or company.debt_collector_id.id
                     or self._debt_line_user(dunnable) or self.env.uid,
@@ -687,7 +692,7 @@ class DebtCollectionCase(models.Model):
                     "case at stage %(stage)s.", plans=plan_names, stage=case.stage_id.name,
                 )
                 entered |= case
-            cases._message_log_batch(bodies=notes)
+            cases._debt_log_batch(notes)
         entered._debt_enter_stages(today)
         return entered
 
@@ -845,7 +850,7 @@ class DebtCollectionCase(models.Model):
         self.with_context(debt_case_close=CLOSE_TOKEN).write(vals)
         self.promise_ids.filtered(lambda p: p.state == "open").write({"state": "kept"})
         label = dict(self._fields["close_reason"]._description_selection(self.env))[reason]
-        self._message_log_batch(bodies=dict.fromkeys(
+        self._debt_log_batch(dict.fromkeys(
             self.ids, self.env._("Case closed: %(reason)s.", reason=label)))
 
     @api.model
@@ -904,7 +909,7 @@ class DebtCollectionCase(models.Model):
     def _debt_pause(self, plan):
         """The plan covers the cases' overdue debt: they wait, without blocking."""
         self.with_context(debt_case_close=CLOSE_TOKEN).write({"plan_id": plan.id})
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._(
+        self._debt_log_batch(dict.fromkeys(self.ids, self.env._(
             "Installment plan %(plan)s covers the overdue debt: the case is paused and does "
             "not block the customer while the plan is kept.", plan=plan.name,
         )))
@@ -915,7 +920,7 @@ class DebtCollectionCase(models.Model):
             return
         if message:
             states = dict(self.env["debt.installment.plan"]._fields["state"]._description_selection(self.env))
-            self._message_log_batch(bodies={
+            self._debt_log_batch({
                 case.id: self.env._(
                     "The case resumes: installment plan %(plan)s no longer covers all the overdue "
                     "debt (%(state)s).", plan=case.plan_id.name, state=states.get(case.plan_id.state, ""),
@@ -941,11 +946,14 @@ class DebtCollectionCase(models.Model):
         fresh = cases.filtered(lambda c: (c.id, c.stage_id.id) not in done)
         if not fresh:
             return
-        History.create([
-            {"case_id": case.id, "stage_id": case.stage_id.id, "date": today,
+        # one statement (a first run enters thousands of cases), the rows of create()
+        insert_rows(History, [
+            {"case_id": case.id, "company_id": case.company_id.id, "stage_id": case.stage_id.id,
+             "date": today, "kind": "stage",
              "overdue_amount": case.overdue_amount, "overdue_days": case.overdue_days}
             for case in fresh
         ])
+        fresh.invalidate_recordset(["history_ids"])
         if lines_by_partner is None:
             by_company = defaultdict(lambda: self.env["res.partner"])
             for case in fresh:
@@ -986,7 +994,9 @@ class DebtCollectionCase(models.Model):
             })
         if activities:
             self._debt_run_activities().create(activities)
-        fresh.filtered(lambda c: c.stage_id.block_customer).write({"block_service": True})
+        fresh.filtered(lambda c: c.stage_id.block_customer and not c.block_service).write(
+            {"block_service": True}
+        )
 
     @api.model
     def _debt_run_activities(self):
@@ -1268,28 +1278,68 @@ class DebtCollectionCase(models.Model):
     @api.model
     def _debt_send_mails(self, template, groups):
         """Render ``template`` once per group in one batch, queue the mails for the
-        allowed moment of each debtor; return (log id, mail id, False, False) links."""
+        allowed moment of each debtor; return (log id, mail id, False, False) links.
+
+        The mails are those ``send_mail_batch`` makes (the same rendering, the same rows),
+        created with one statement per table; a template with a layout or attachments
+        goes through ``send_mail_batch`` itself."""
         records = self.env[template.model].browse([group["record"].id for group in groups])
         data = {group["record"].id: self._debt_mail_data(group) for group in groups}
         self._debt_mail_payment(groups, data)
-        mails = template.sudo().with_context(debt_mail=data).send_mail_batch(records.ids)
-        mail_by_res = {mail.res_id: mail for mail in mails}
         partners = self.env["res.partner"].browse([group["partner"].id for group in groups])
         company = groups[0]["company"]
         ContactLog = self.env["debt.contact.log"].with_company(company)
         moments = ContactLog._debt_next_send_moments(partners)
-        by_moment = defaultdict(lambda: self.env["mail.mail"])
-        for group in groups:
-            moment = moments.get(group["partner"].id)
-            if moment:
-                by_moment[moment] |= mail_by_res[group["record"].id]
-        for moment, moment_mails in by_moment.items():
-            moment_mails.write({"scheduled_date": moment})
+        template = template.sudo().with_context(debt_mail=data)
+        mails = self._debt_render_mails(template, records, groups, moments)
+        if mails is None:
+            mails = template.send_mail_batch(records.ids)
+            mail_by_res = {mail.res_id: mail for mail in mails}
+            by_moment = defaultdict(lambda: self.env["mail.mail"])
+            for group in groups:
+                moment = moments.get(group["partner"].id)
+                if moment:
+                    by_moment[moment] |= mail_by_res[group["record"].id]
+            for moment, moment_mails in by_moment.items():
+                moment_mails.write({"scheduled_date": moment})
+        mail_by_res = {mail.res_id: mail for mail in mails}
         ContactLog._debt_log_emails(moments, company)
         return [
             (log.id, mail_by_res[group["record"].id].id, False, False)
             for group in groups for log in group["logs"]
         ]
+
+    #: What ``send_mail_batch`` renders of a template.
+    _DEBT_MAIL_FIELDS = (
+        "attachment_ids", "auto_delete", "body_html", "email_cc", "email_from", "email_to",
+        "mail_server_id", "model", "partner_to", "reply_to", "report_template_ids", "res_id",
+        "scheduled_date", "subject",
+    )
+
+    @api.model
+    def _debt_render_mails(self, template, records, groups, moments):
+        """The mails of ``template`` on ``records`` as ``send_mail_batch`` makes them
+        (without a layout, attachments or reports), scheduled at the debtors' allowed
+        moments, created in bulk; None when the template needs ``send_mail_batch``."""
+        if template.email_layout_xmlid or template.attachment_ids or template.report_template_ids:
+            return None
+        template._send_check_access(records.ids)
+        values_by_res = template._generate_template(records.ids, self._DEBT_MAIL_FIELDS)
+        moment_by_res = {group["record"].id: moments.get(group["partner"].id) for group in groups}
+        vals_list = []
+        for res_id in records.ids:
+            values = dict(values_by_res[res_id])
+            if values.pop("attachments", None) or values.get("attachment_ids"):
+                return None
+            values.pop("attachment_ids", None)
+            values["recipient_ids"] = list(values.get("partner_ids") or [])
+            if "email_from" in values and not values.get("email_from"):
+                values.pop("email_from")
+            values["body"] = values["body_html"]
+            if moment_by_res.get(res_id):
+                values["scheduled_date"] = moment_by_res[res_id]
+            vals_list.append(values)
+        return self.env["mail.mail"].sudo()._debt_create_batch(vals_list)
 
     @api.model
     def _debt_no_email_activities(self, groups, today):

@@ -88,5 +88,5 @@ class DebtCollectionPromise(models.Model):
                 "Broken promise: %(amount)s was promised by %(date)s; the case escalates.",
                 amount=promise.currency_id.format(promise.amount), date=promise.date,
             ))
-        broken.case_id._message_log_batch(bodies={case_id: " ".join(texts) for case_id, texts in notes.items()})
+        broken.case_id._debt_log_batch({case_id: " ".join(texts) for case_id, texts in notes.items()})
         return broken

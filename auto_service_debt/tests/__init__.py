@@ -30,3 +30,4 @@ from . import test_tour_portal
 from . import test_followup
 from . import test_dashboard
 from . import test_tour_dashboard
+from . import test_bulk_chatter

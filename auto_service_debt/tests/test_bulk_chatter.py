@@ -1,0 +1,79 @@
+"""The notes and e-mails a run writes in bulk are the rows Odoo's own methods write."""
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .collection_common import CollectionCommon, d
+
+#: Columns that differ between any two messages (identity, time, generated ids).
+VOLATILE = {"id", "message_id", "create_date", "write_date", "date", "mail_message_id"}
+
+
+@tagged("post_install", "-at_install")
+class TestBulkChatter(CollectionCommon):
+    def _row(self, table, rid):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT * FROM {table} WHERE id = %s", [rid])  # noqa: SQL table is a literal
+        return {k: v for k, v in self.env.cr.dictfetchone().items() if k not in VOLATILE}
+
+    def _rel(self, table, column, rid):
+        self.env.cr.execute(f"SELECT res_partner_id FROM {table} WHERE {column} = %s", [rid])  # noqa: SQL
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    def test_notes_are_the_rows_of_message_log_batch(self):
+        cases = self.Case.create([
+            {"partner_id": self._customer(f"Note Client {i}", f"note{i}@example.com").id,
+             "company_id": self.company.id}
+            for i in range(3)
+        ])
+        bodies = {cases[0].id: "Paid: <b>all</b> items", cases[1].id: "Paid: <b>all</b> items",
+                  cases[2].id: "Closed & archived"}
+        ours = cases._debt_log_batch(bodies)
+        odoo = cases._message_log_batch(bodies=bodies)
+        self.assertEqual(len(ours), 3)
+        for mine, theirs in zip(ours.sorted("res_id"), odoo.sorted("res_id"), strict=True):
+            self.assertEqual(self._row("mail_message", mine.id), self._row("mail_message", theirs.id))
+        self.assertEqual(ours.sorted("res_id").mapped("body"), odoo.sorted("res_id").mapped("body"))
+        # the text is escaped, as Odoo escapes it; and it shows in the chatter at once
+        self.assertIn("&lt;b&gt;all&lt;/b&gt;", str(ours.filtered(lambda m: m.res_id == cases[0].id).body))
+        self.assertIn(ours.filtered(lambda m: m.res_id == cases[2].id), cases[2].message_ids)
+
+    def test_run_mails_are_the_rows_of_send_mail_batch(self):
+        """A reminder of the run and the same reminder made by ``send_mail_batch`` on the
+        same data: the same message, mail and recipients, column by column."""
+        self.company.debt_upcoming_days = 0
+        customer = self._customer("Bulk Mail Client", "bulk.mail@example.com", lang="ru_RU")
+        self._invoice(customer, 1234.56, d("2026-01-01"))
+        with freeze_time("2026-01-20 09:00:00"):
+            self._run(d("2026-01-20"))
+            case = self._case(customer)
+            mail = self._mails(case)
+            self.assertEqual(len(mail), 1)
+            log = self.env["debt.dunning.log"].search([("mail_id", "=", mail.id)])
+            self.assertTrue(log)
+            # the same group again, through Odoo's own creation of template mails
+            lines = self.env["debt.position"]._debt_due_lines([customer.id], self.company, d("2026-01-20"))
+            self.Case._debt_add_penalties(lines)
+            group = {
+                "record": case, "partner": customer, "company": self.company, "case": case,
+                "stage": case.stage_id, "user": case.user_id, "kind": "stage",
+                "lines": self.Case._debt_dunnable(lines[customer.id], d("2026-01-20")),
+            }
+            data = {case.id: self.Case._debt_mail_data(group)}
+            self.Case._debt_mail_payment([group], data)
+            template = case.stage_id.mail_template_id.sudo().with_context(debt_mail=data)
+            theirs = template.send_mail_batch(case.ids)
+            theirs.write({"scheduled_date": mail.scheduled_date})
+        self.assertEqual(self._row("mail_mail", mail.id), self._row("mail_mail", theirs.id))
+        self.assertEqual(self._row("mail_message", mail.mail_message_id.id),
+                         self._row("mail_message", theirs.mail_message_id.id))
+        self.assertEqual(self._rel("mail_mail_res_partner_rel", "mail_mail_id", mail.id),
+                         self._rel("mail_mail_res_partner_rel", "mail_mail_id", theirs.id))
+        self.assertEqual(self._rel("mail_message_res_partner_rel", "mail_message_id", mail.mail_message_id.id),
+                         [customer.id])
+        self.assertEqual(self._rel("mail_message_res_partner_rel", "mail_message_id", theirs.mail_message_id.id),
+                         [customer.id])
+        self.assertIn("1\xa0234,56", mail.body_html)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertIn(mail.mail_message_id, case.message_ids)
