@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
@@ -119,11 +120,15 @@ class DebtCollectionCase(models.Model):
     # Promise to pay.
     promise_ids = fields.One2many("debt.collection.promise", "case_id", string="Promises")
     promise_date = fields.Date(
-        string="Promised Date", compute="_compute_promise", store=True,
+        string="Promised Date", compute="_compute_promise", store=True, precompute=True,
         help="Escalation is paused until this date.",
     )
-    promise_amount = fields.Monetary(string="Promised Amount", compute="_compute_promise", store=True)
-    broken_promise_count = fields.Integer(compute="_compute_promise", store=True, string="Broken Promises")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", compute="_compute_promise", store=True, precompute=True,
+    )
+    broken_promise_count = fields.Integer(
+        compute="_compute_promise", store=True, precompute=True, string="Broken Promises",
+    )
     # Disputes.
     dispute_ids = fields.One2many("debt.collection.dispute", "case_id", string="Disputes")
     disputed_move_ids = fields.Many2many(
@@ -138,7 +143,7 @@ class DebtCollectionCase(models.Model):
     claim_date = fields.Date(related="claim_id.sent_date", string="Claim Sent On")
     claim_tracking = fields.Char(related="claim_id.tracking_ref", string="Postal Tracking")
     claim_deadline = fields.Date(
-        related="claim_id.deadline", string="Claim Deadline", store=True,
+        related="claim_id.deadline", string="Claim Deadline", store=True, precompute=True,
         help="Counted from the sending of the claim: for a business 30 calendar days from sending "
         "(or the contract's term), for an individual the company's term from receipt.",
     )
@@ -167,6 +172,7 @@ class DebtCollectionCase(models.Model):
     )
     agency_partner_id = fields.Many2one(
         related="agency_agreement_id.partner_id", string="Collection Agency", store=True,
+        precompute=True,
     )
     agency_date = fields.Date(string="Handed Over On", readonly=True, copy=False)
     agency_recall_date = fields.Date(
@@ -185,18 +191,20 @@ class DebtCollectionCase(models.Model):
     )
     # Court: summaries of the latest court steps (debt.court.event).
     court_event_ids = fields.One2many("debt.court.event", "case_id", string="Court Steps")
-    court_name = fields.Char(string="Court", compute="_compute_court", store=True)
-    court_case_number = fields.Char(string="Court Case Number", compute="_compute_court", store=True)
-    court_filing_date = fields.Date(string="Filed On", compute="_compute_court", store=True)
-    court_fee = fields.Monetary(string="Court Fee", compute="_compute_court", store=True)
-    court_decision_date = fields.Date(string="Decision On", compute="_compute_court", store=True)
-    court_amount_awarded = fields.Monetary(string="Amount Awarded", compute="_compute_court", store=True)
-    court_writ_number = fields.Char(string="Writ of Execution", compute="_compute_court", store=True)
+    court_name = fields.Char(string="Court", compute="_compute_court", store=True, precompute=True)
+    court_case_number = fields.Char(string="Court Case Number", compute="_compute_court", store=True, precompute=True)
+    court_filing_date = fields.Date(string="Filed On", compute="_compute_court", store=True, precompute=True)
+    court_fee = fields.Monetary(string="Court Fee", compute="_compute_court", store=True, precompute=True)
+    court_decision_date = fields.Date(string="Decision On", compute="_compute_court", store=True, precompute=True)
+    court_amount_awarded = fields.Monetary(
+        string="Amount Awarded", compute="_compute_court", store=True, precompute=True,
+    )
+    court_writ_number = fields.Char(string="Writ of Execution", compute="_compute_court", store=True, precompute=True)
     court_bailiff_number = fields.Char(
-        string="Enforcement Proceedings", compute="_compute_court", store=True,
+        string="Enforcement Proceedings", compute="_compute_court", store=True, precompute=True,
     )
     court_recovered_amount = fields.Monetary(
-        string="Recovered Through the Court", compute="_compute_court", store=True,
+        string="Recovered Through the Court", compute="_compute_court", store=True, precompute=True,
     )
     # Write-off.
     write_off_move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True)
@@ -360,6 +368,19 @@ class DebtCollectionCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._debt_prepare_vals(vals_list)
+        cases = super().create(vals_list)
+        if not self.env.context.get("debt_no_entry_actions"):
+            manual = cases.filtered("stage_id")
+            if manual:
+                manual._debt_enter_stages(fields.Date.context_today(self))
+        cases._debt_mark_customers()
+        return cases
+
+    @api.model
+    def _debt_prepare_vals(self, vals_list):
+        """What a new case's values get first: the customer's commercial entity, the
+        check that it has no open case, the reference."""
         for vals in vals_list:
             if vals.get("partner_id"):
                 vals["partner_id"] = (
@@ -369,11 +390,30 @@ class DebtCollectionCase(models.Model):
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._debt_next_names(len(unnamed)), strict=True):
             vals["name"] = name
-        cases = super().create(vals_list)
-        if not self.env.context.get("debt_no_entry_actions"):
-            manual = cases.filtered("stage_id")
-            if manual:
-                manual._debt_enter_stages(fields.Date.context_today(self))
+
+    @api.model
+    def _debt_insert_cases(self, vals_list):
+        """Create the cases ``vals_list`` as ``create`` does without tracking and entry
+        actions (defaults, precomputed fields, constraints, the customers' flags marked),
+        with one INSERT: a first run opens thousands."""
+        self.check_access("create")
+        self._debt_prepare_vals(vals_list)
+        # as create() with tracking off (the precomputed fields prepare no tracking)
+        prepared = self.with_context(tracking_disable=True)._prepare_create_values(vals_list)
+        precomputed = set()
+        rows = []
+        for vals in prepared:
+            precomputed |= vals.pop("__precomputed__", set())
+            for fname in LOG_ACCESS_COLUMNS:
+                vals.pop(fname, None)
+            rows.append(vals)
+        columns = {fname for vals in rows for fname in vals}
+        if any(not self._fields[fname].column_type for fname in columns):
+            return self.with_context(tracking_disable=True, debt_no_entry_actions=True).create(vals_list)
+        cases = self.browse(insert_rows(self, rows, protected=precomputed))
+        cases._validate_fields(columns)
+        if self._check_company_auto:
+            cases._check_company()
         cases._debt_mark_customers()
         return cases
 
@@ -387,7 +427,7 @@ class DebtCollectionCase(models.Model):
         in the cases and activities lists (the assignment is not shown in the chatter)."""
         if not vals_list:
             return self.browse()
-        cases = self.with_context(tracking_disable=True, debt_no_entry_actions=True).create(vals_list)
+        cases = self._debt_insert_cases(vals_list)
         Followers = self.env["mail.followers"].sudo()
         by_partner = defaultdict(list)
         for case in cases:
@@ -1292,7 +1332,10 @@ class DebtCollectionCase(models.Model):
         moments = ContactLog._debt_next_send_moments(partners)
         template = template.sudo().with_context(debt_mail=data)
         mails = self._debt_render_mails(template, records, groups, moments)
-        if mails is None:
+        if mails is not None:
+            # in the order of the records (reading them back would fetch every body)
+            mail_by_res = dict(zip(records.ids, mails, strict=True))
+        else:
             mails = template.send_mail_batch(records.ids)
             mail_by_res = {mail.res_id: mail for mail in mails}
             by_moment = defaultdict(lambda: self.env["mail.mail"])
@@ -1302,7 +1345,6 @@ class DebtCollectionCase(models.Model):
                     by_moment[moment] |= mail_by_res[group["record"].id]
             for moment, moment_mails in by_moment.items():
                 moment_mails.write({"scheduled_date": moment})
-        mail_by_res = {mail.res_id: mail for mail in mails}
         ContactLog._debt_log_emails(moments, company)
         return [
             (log.id, mail_by_res[group["record"].id].id, False, False)

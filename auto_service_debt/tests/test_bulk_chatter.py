@@ -2,6 +2,7 @@
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .collection_common import CollectionCommon, d
@@ -77,3 +78,33 @@ class TestBulkChatter(CollectionCommon):
         self.assertIn("1\xa0234,56", mail.body_html)
         self.assertEqual(mail.state, "outgoing")
         self.assertIn(mail.mail_message_id, case.message_ids)
+
+    def test_run_cases_are_the_rows_of_create(self):
+        """A case the run inserts and one made by ``create``: the same row, defaults and
+        computed columns included; a second open case is refused as by ``create``."""
+        first, second = (self._customer(f"Row Client {i}", f"row{i}@example.com") for i in range(2))
+        for customer in (first, second):
+            self._invoice(customer, 700.0, d("2026-01-01"))
+        vals = {"company_id": self.company.id, "stage_id": self.stage_second.id, "block_service": True,
+                "open_date": d("2026-01-20"), "user_id": self.collector.id, "overdue_amount": 700.0,
+                "receivable_amount": 900.0, "dunnable_amount": 700.0, "overdue_days": 19,
+                "oldest_due_date": d("2026-01-01")}
+        ours = self.Case._debt_insert_cases([dict(vals, partner_id=first.id)])
+        theirs = self.Case.with_context(tracking_disable=True, debt_no_entry_actions=True).create(
+            [dict(vals, partner_id=second.id)]
+        )
+        skip = {"partner_id", "name", "access_token"}
+        mine = {k: v for k, v in self._row("debt_collection_case", ours.id).items() if k not in skip}
+        other = {k: v for k, v in self._row("debt_collection_case", theirs.id).items() if k not in skip}
+        self.assertEqual(mine, other)
+        self.assertNotEqual(ours.name, "/")
+        self.assertNotEqual(ours.name, theirs.name)
+        self.assertTrue(ours.blocks_customer)
+        # the customers' stored block flags follow, as after create()
+        with freeze_time("2026-01-20 09:00:00"):
+            self.env.cr.flush()
+        self.assertEqual(ours.state, "open")
+        self.assertTrue(first.with_company(self.company).debt_blocked)
+        self.assertTrue(second.with_company(self.company).debt_blocked)
+        with self.assertRaisesRegex(ValidationError, "already has the open collection case"):
+            self.Case._debt_insert_cases([dict(vals, partner_id=first.id)])
