@@ -6,8 +6,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tools import SQL, format_date
 
 from ..tools.bulk import insert_rows
