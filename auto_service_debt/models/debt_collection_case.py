@@ -676,10 +676,7 @@ class DebtCollectionCase(models.Model):
                 })
         to_resume._debt_resume(today)
         Case._debt_write_figures(figures)
-        entered = Case.browse()
-        for stage_id, stage_cases in moves.items():
-            stage_cases.with_context(debt_no_entry_actions=True).write({"stage_id": stage_id})
-            entered |= stage_cases
+        entered = Case._debt_move_stages(moves)
         if new_cases:
             entered |= Case._debt_create_run_cases(new_cases)
         if entered:
@@ -687,6 +684,20 @@ class DebtCollectionCase(models.Model):
             entered._debt_enter_stages(today, lines_by_partner)
         Case._debt_upcoming_reminders(partners, company, today, lines_by_partner, case_by_partner)
         Case._debt_installment_reminders(partners, company, today, case_by_partner)
+
+    @api.model
+    def _debt_move_stages(self, moves):
+        """Move the cases of ``moves`` ({stage id: cases}) to their stage, with the stage
+        change in each case's chatter as ``write`` tracks it, logged in one batch (an
+        escalation day moves thousands); the entry actions are the caller's."""
+        cases = self.browse().union(*moves.values())
+        initial = {case.id: case.stage_id for case in cases}
+        for stage_id, stage_cases in moves.items():
+            stage_cases.with_context(debt_no_entry_actions=True, tracking_disable=True).write(
+                {"stage_id": stage_id}
+            )
+        cases._debt_log_tracking("stage_id", initial)
+        return cases
 
     @api.model
     def _debt_on_plan_defaulted(self, plans):

@@ -108,3 +108,43 @@ class TestBulkChatter(CollectionCommon):
         self.assertTrue(second.with_company(self.company).debt_blocked)
         with self.assertRaisesRegex(ValidationError, "already has the open collection case"):
             self.Case._debt_insert_cases([dict(vals, partner_id=first.id)])
+
+    def test_run_stage_moves_are_tracked_as_write_tracks_them(self):
+        """A case the run escalates and one moved by ``write``: the same tracking note
+        («Stage: first reminder → second reminder») in the chatter, row for row."""
+        customers = [self._customer(f"Move Client {i}", f"move{i}@example.com") for i in range(2)]
+        for customer in customers:
+            self._invoice(customer, 500.0, d("2026-01-01"))
+        cases = self.Case.create([
+            {"partner_id": customer.id, "company_id": self.company.id} for customer in customers
+        ])
+        cases.with_context(debt_no_entry_actions=True).write({"stage_id": self.stage_reminder.id})
+        ours, theirs = cases
+        Message = self.env["mail.message"]
+
+        def stage_notes(case):
+            return Message.search([
+                ("model", "=", self.Case._name), ("res_id", "=", case.id),
+                ("tracking_value_ids.field_id.name", "=", "stage_id"),
+            ])
+
+        self.Case._debt_move_stages({self.stage_second.id: ours})
+        # what write()'s tracking logs for this model (no subtype): mail.thread._message_track
+        theirs.with_context(debt_no_entry_actions=True).write({"stage_id": self.stage_second.id})
+        info = theirs.fields_get(["stage_id"], attributes=("string", "type", "selection", "currency_field"))
+        theirs._message_log(body="", tracking_value_ids=[[0, 0, self.env["mail.tracking.value"]._create_tracking_values(
+            self.stage_reminder, self.stage_second, "stage_id", info["stage_id"], theirs)]])
+        new_ours, new_theirs = stage_notes(ours), stage_notes(theirs)
+        self.assertEqual(len(new_ours), 1)
+        self.assertEqual(len(new_theirs), 1)
+        self.assertIn(new_ours, ours.message_ids)
+        skip = {"res_id", "record_name"}
+        self.assertEqual({k: v for k, v in self._row("mail_message", new_ours.id).items() if k not in skip},
+                         {k: v for k, v in self._row("mail_message", new_theirs.id).items() if k not in skip})
+        self.assertEqual(self._row("mail_tracking_value", new_ours.tracking_value_ids.id),
+                         self._row("mail_tracking_value", new_theirs.tracking_value_ids.id))
+        self.assertEqual(new_ours.tracking_value_ids.old_value_char, self.stage_reminder.name)
+        self.assertEqual(new_ours.tracking_value_ids.new_value_char, self.stage_second.name)
+        # a case already at the stage logs nothing
+        self.Case._debt_move_stages({self.stage_second.id: ours})
+        self.assertEqual(len(stage_notes(ours)), 1)
