@@ -461,16 +461,18 @@ class DebtClaim(models.Model):
         )[:1]
 
     @api.model
-    def _debt_qr_url(self, company, amount, purpose, payer):
+    def _debt_qr_url(self, company, amount, purpose, payer, bank=None, base_url=None):
         """The absolute URL of the payment QR image (Odoo's barcode route) for an e-mail,
-        or ``False`` when the company's account cannot give one (roubles only)."""
-        bank = self._debt_company_bank(company)
+        or ``False`` when the company's account cannot give one (roubles only); ``bank``
+        and ``base_url``, when given, are the company's account and address."""
+        if bank is None:
+            bank = self._debt_company_bank(company)
         if not bank or not amount or company.currency_id.name != "RUB":
             return False
         qr_vals = bank._build_qr_code_vals(amount, purpose, purpose, company.currency_id, payer,
                                            qr_method="ru_gost")
         url = qr_vals and bank._get_qr_code_url(**qr_vals)
-        return f"{company.get_base_url()}{url}" if url else False
+        return f"{base_url or company.get_base_url()}{url}" if url else False
 
     def _get_claim_letter_values(self):
         """Everything the claim letter prints, as frozen when the claim was issued

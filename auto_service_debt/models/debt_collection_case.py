@@ -378,6 +378,42 @@ class DebtCollectionCase(models.Model):
         return cases
 
     @api.model
+    def _add_precomputed_values(self, vals_list):
+        """Odoo's, with one computation for all the new cases that have none of the values
+        the precomputed fields depend on (no promise, claim, agency or court step yet:
+        every case a run opens); their results are equal, as Odoo would compute them one
+        by one on a new record each."""
+        precomputable = [field for field in self._fields.values() if field.precompute]
+        if any(
+            self.pool.field_depends_context[field] or field.type in ("one2many", "many2many")
+            for field in precomputable
+        ):
+            return super()._add_precomputed_values(vals_list)
+        sources = {
+            path.split(".")[0] for field in precomputable for path in self.pool.field_depends[field]
+        }
+        blank, other = [], []
+        for vals in vals_list:
+            missing = any(field.name not in vals for field in precomputable)
+            if missing and not any(vals.get(name) for name in sources):
+                blank.append(vals)
+            else:
+                other.append(vals)
+        if len(blank) < 2:
+            return super()._add_precomputed_values(vals_list)
+        super()._add_precomputed_values(other)
+        groups = defaultdict(list)
+        for vals in blank:
+            groups[frozenset(field.name for field in precomputable if field.name in vals)].append(vals)
+        for group in groups.values():
+            first = group[0]
+            super()._add_precomputed_values([first])
+            computed = {field.name: first[field.name] for field in first["__precomputed__"]}
+            for vals in group[1:]:
+                vals.update(computed)
+                vals["__precomputed__"] = set(first["__precomputed__"])
+
+    @api.model
     def _debt_prepare_vals(self, vals_list):
         """What a new case's values get first: the customer's commercial entity, the
         check that it has no open case, the reference."""
@@ -436,7 +472,7 @@ class DebtCollectionCase(models.Model):
         if self.env.user.active:
             by_partner[self.env.user.partner_id.id] = cases.ids
         for partner_id, case_ids in by_partner.items():
-            Followers._insert_followers(self._name, case_ids, [partner_id], check_existing=True)
+            Followers._debt_insert_followers(self._name, case_ids, [partner_id])
         # the note in one language: Odoo's text and the model's name alike
         note = cases[:1].with_context(lang=self.env.lang or self.env.user.lang)._creation_message()
         cases._debt_log_batch(dict.fromkeys(cases.ids, note))
@@ -1188,10 +1224,16 @@ class DebtCollectionCase(models.Model):
             ("share", "=", True),
             ("partner_id.commercial_partner_id", "in", [group["partner"].id for group in groups]),
         ]).partner_id.commercial_partner_id.ids)
+        # what is the same for all the mails of a company, found once
+        per_company = {}
         for group in groups:
             values = data[group["record"].id]
             company, partner = group["company"], group["partner"]
-            base_url = company.get_base_url()
+            if company not in per_company:
+                per_company[company] = (
+                    company.get_base_url(), Claim._debt_bank_values(company), Claim._debt_company_bank(company)
+                )
+            base_url, bank_values, bank = per_company[company]
             currency = values["currency"]
             discount_total, discount_date = 0.0, None
             for item in values["items"]:
@@ -1228,8 +1270,10 @@ class DebtCollectionCase(models.Model):
             numbers = ", ".join(item["number"] for item in values["items"])
             purpose = env._("Payment of %(documents)s", documents=numbers)
             values["purpose"] = purpose
-            values["bank"] = Claim._debt_bank_values(company)
-            values["qr_url"] = Claim._debt_qr_url(company, values["to_pay"], purpose, partner)
+            values["bank"] = bank_values
+            values["qr_url"] = Claim._debt_qr_url(
+                company, values["to_pay"], purpose, partner, bank=bank, base_url=base_url
+            )
 
     @api.model
     def _debt_sms_numbers(self, groups):

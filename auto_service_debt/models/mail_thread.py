@@ -154,3 +154,36 @@ class MailMail(models.Model):
             if model in self.env and "message_ids" in self.env[model]._fields:
                 self.env[model].invalidate_model(["message_ids"])
         return self.browse(mail_ids)
+
+
+class MailFollowers(models.Model):
+    _inherit = "mail.followers"
+
+    @api.model
+    def _debt_insert_followers(self, res_model, res_ids, partner_ids):
+        """Subscribe ``partner_ids`` to the documents ``res_ids`` with their default
+        subtypes, as ``_insert_followers`` does (existing subscriptions kept), with one
+        statement per table: a run subscribes the responsible to thousands of cases."""
+        new, update = self._add_default_followers(res_model, res_ids, partner_ids, check_existing=True)
+        rows, subtypes = [], []
+        for res_id, values_list in new.items():
+            for values in values_list:
+                rows.append({"res_model": values["res_model"], "res_id": res_id,
+                             "partner_id": values["partner_id"]})
+                (command,) = values["subtype_ids"]
+                subtypes.append(command[2])
+        Followers = self.sudo()
+        ids = insert_rows(Followers, rows)
+        insert_relations(
+            self.env.cr, "mail_followers_mail_message_subtype_rel",
+            "mail_followers_id", "mail_message_subtype_id",
+            [(fid, sid) for fid, sids in zip(ids, subtypes, strict=True) for sid in sids],
+        )
+        Followers.browse(ids).invalidate_recordset(["subtype_ids"])
+        for fol_id, values in update.items():
+            Followers.browse(fol_id).write(values)
+        if ids:
+            self.env[res_model].browse(res_ids).invalidate_recordset(
+                ["message_follower_ids", "message_partner_ids", "message_is_follower"]
+            )
+        return Followers.browse(ids)

@@ -1,10 +1,14 @@
 """The notes and e-mails a run writes in bulk are the rows Odoo's own methods write."""
 
+import copy
+
 from freezegun import freeze_time
 
+from odoo import Command, models
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..tools.bulk import insert_rows
 from .collection_common import CollectionCommon, d
 
 #: Columns that differ between any two messages (identity, time, generated ids).
@@ -108,6 +112,91 @@ class TestBulkChatter(CollectionCommon):
         self.assertTrue(second.with_company(self.company).debt_blocked)
         with self.assertRaisesRegex(ValidationError, "already has the open collection case"):
             self.Case._debt_insert_cases([dict(vals, partner_id=first.id)])
+
+    @freeze_time("2026-02-15 09:00:00")
+    def test_precomputed_values_are_odoos_for_a_batch(self):
+        """Many new cases at once: the precomputed columns (promise, claim, agency, court)
+        are those Odoo's own precomputation gives each, whether the case comes with a
+        promise or a court step or with nothing yet."""
+        partners = [self._customer(f"Pre Client {i}", f"pre{i}@example.com") for i in range(5)]
+        base = {"company_id": self.company.id, "stage_id": self.stage_second.id}
+        vals_list = [dict(base, partner_id=partner.id) for partner in partners]
+        vals_list[1]["court_event_ids"] = [Command.create({
+            "kind": "filing", "date": d("2026-02-01"), "court_name": "Арбитражный суд г. Москвы",
+            "court_case_number": "А40-1/2026", "court_fee": 4000.0, "company_id": self.company.id,
+        })]
+        vals_list[3]["promise_ids"] = [Command.create({"date": d("2026-03-01"), "amount": 250.0})]
+        ours = self.Case._prepare_create_values(copy.deepcopy(vals_list))
+        Case = self.Case
+        theirs = [Case._add_missing_default_values(vals) for vals in copy.deepcopy(vals_list)]
+        models.BaseModel._add_precomputed_values(Case, theirs)
+        names = [field.name for field in Case._fields.values() if field.precompute]
+        self.assertGreater(len(names), 10)
+        for mine, other in zip(ours, theirs, strict=True):
+            self.assertEqual({n: mine[n] for n in names}, {n: other[n] for n in names})
+            self.assertEqual(mine["__precomputed__"], other["__precomputed__"])
+        self.assertEqual(ours[1]["court_name"], "Арбитражный суд г. Москвы")
+        self.assertEqual(ours[1]["court_fee"], 4000.0)
+        self.assertEqual(ours[3]["promise_amount"], 250.0)
+        self.assertFalse(ours[0]["court_name"] or ours[2]["promise_date"] or ours[4]["claim_deadline"])
+        # and as created (a court filing needs an issued claim: not created here), the
+        # cases show them
+        created = [vals_list[i] for i in (0, 2, 3, 4)]
+        cases = self.Case.with_context(tracking_disable=True, debt_no_entry_actions=True).create(created)
+        self.assertEqual(cases.mapped("promise_date"), [False, False, d("2026-03-01"), False])
+        self.assertEqual(cases.mapped("promise_amount"), [0.0, 0.0, 250.0, 0.0])
+
+    def test_bulk_followers_are_those_of_insert_followers(self):
+        """The responsible and a customer contact subscribed in bulk: the followers and
+        subtypes Odoo's ``_insert_followers`` gives, existing subscriptions kept."""
+        cases = self.Case.with_context(tracking_disable=True, debt_no_entry_actions=True).create([
+            {"partner_id": self._customer(f"Fol Client {i}").id, "company_id": self.company.id}
+            for i in range(4)
+        ])
+        ours, theirs = cases[:2], cases[2:]
+        contact = self._customer("Fol Contact", "fol.contact@example.com")  # no user: external
+        partners = [self.collector.partner_id.id, contact.id]
+        Followers = self.env["mail.followers"].sudo()
+        Followers._debt_insert_followers(self.Case._name, ours.ids, partners)
+        Followers._insert_followers(self.Case._name, theirs.ids, partners, check_existing=True)
+
+        def subscriptions(case):
+            return sorted(
+                (f.partner_id.id, tuple(sorted(f.subtype_ids.ids))) for f in case.message_follower_ids
+            )
+
+        for mine, other in zip(ours, theirs, strict=True):
+            self.assertEqual(subscriptions(mine), subscriptions(other))
+            self.assertIn(self.collector.partner_id, mine.message_partner_ids)
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self.Case._name)
+        self.assertEqual(dict(subscriptions(ours[0])), {
+            self.collector.partner_id.id: tuple(sorted(default.ids)),
+            contact.id: tuple(sorted(external.ids)),
+        })
+        # a second subscription changes nothing and breaks nothing
+        before = Followers.search_count([("res_model", "=", self.Case._name), ("res_id", "in", ours.ids)])
+        self.assertFalse(Followers._debt_insert_followers(self.Case._name, ours.ids, partners))
+        after = Followers.search_count([("res_model", "=", self.Case._name), ("res_id", "in", ours.ids)])
+        self.assertEqual(before, after)
+
+    def test_bulk_history_rows_round_as_create(self):
+        """Stage-history rows inserted in bulk (their currency comes through the case):
+        the amounts rounded in that currency, as ``create`` stores them."""
+        cases = self.Case.with_context(tracking_disable=True, debt_no_entry_actions=True).create([
+            {"partner_id": self._customer(f"Hist Client {i}").id, "company_id": self.company.id}
+            for i in range(3)
+        ])
+        History = self.env["debt.collection.case.history"].sudo()
+        row = {"company_id": self.company.id, "stage_id": self.stage_second.id,
+               "date": d("2026-01-20"), "kind": "stage", "overdue_amount": 1234.5678, "overdue_days": 19}
+        ids = insert_rows(History, [dict(row, case_id=case.id) for case in cases[:2]])
+        theirs = History.create(dict(row, case_id=cases[2].id))
+        for rid in ids:
+            mine = {k: v for k, v in self._row("debt_collection_case_history", rid).items() if k != "case_id"}
+            other = {k: v for k, v in self._row("debt_collection_case_history", theirs.id).items()
+                     if k != "case_id"}
+            self.assertEqual(mine, other)
+            self.assertEqual(mine["overdue_amount"], 1234.57)
 
     def test_run_stage_moves_are_tracked_as_write_tracks_them(self):
         """A case the run escalates and one moved by ``write``: the same tracking note

@@ -1,6 +1,8 @@
 """Set-based inserts of the rows a daily run creates by the thousand (chatter messages,
 queued e-mails), with the column values the ORM's ``create`` would store."""
 
+from collections import defaultdict
+
 from odoo.tools import SQL, float_repr
 
 LOG_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
@@ -27,9 +29,12 @@ def insert_rows(model, vals_list, protected=()):
     uid, now = model.env.uid, model.env.cr.now()
     converted = {field.name: {} for field in fields if field.type == "html"}
     currencies = {}
+    for field in fields:
+        if field.type == "monetary":
+            _resolve_currencies(field, model, vals_list, currencies)
     rows = []
     for vals in vals_list:
-        row = [uid, now, uid, now]
+        row = [uid, now, uid, now] if model._log_access else []
         for field in fields:
             value = vals.get(field.name, False)
             if field.type == "monetary":
@@ -44,7 +49,8 @@ def insert_rows(model, vals_list, protected=()):
                 memo[key] = field.convert_to_column_insert(value, model, vals)
             row.append(memo[key])
         rows.append(tuple(row))
-    columns = ", ".join(f'"{name}"' for name in (*LOG_COLUMNS, *fnames))
+    log_columns = LOG_COLUMNS if model._log_access else ()
+    columns = ", ".join(f'"{name}"' for name in (*log_columns, *fnames))
     model.env.flush_all()
     result = model.env.cr.execute_values(
         f'INSERT INTO "{model._table}" ({columns}) VALUES %s RETURNING id',
@@ -57,21 +63,51 @@ def insert_rows(model, vals_list, protected=()):
     return ids
 
 
+def _currency_source(field, model, vals):
+    """The name of the value of ``vals`` that gives the currency of the monetary
+    ``field`` (its currency field, or the first field of that field's related path),
+    or None when the row does not tell it."""
+    name = field.get_currency_field(model)
+    if name in vals:
+        return name
+    related = model._fields[name].related
+    if related and related.split(".")[0] in vals:
+        return related.split(".")[0]
+    return None
+
+
+def _resolve_currencies(field, model, vals_list, currencies):
+    """Find at once the currencies of the rows for the monetary ``field``, as the field
+    finds them on a new record of each row (a related currency read as superuser, as
+    related fields are), keyed by (source field, value) in ``currencies``."""
+    name = field.get_currency_field(model)
+    wanted = defaultdict(set)
+    for vals in vals_list:
+        source = _currency_source(field, model, vals)
+        if source and (source, vals[source]) not in currencies:
+            wanted[source].add(vals[source])
+    for source, values in wanted.items():
+        if source == name:
+            for value in values:
+                currencies[source, value] = model.env["res.currency"].browse(value or ())
+            continue
+        path = model._fields[name].related.split(".", 1)[1]
+        comodel = model.env[model._fields[source].comodel_name].sudo()
+        records = comodel.browse(value for value in values if value)
+        for record in records:
+            currencies[source, record.id] = record.mapped(path)
+        if not all(values):
+            currencies[source, False] = model.env["res.currency"]
+
+
 def _monetary_column(field, model, value, vals, currencies):
     """``value`` rounded in the currency of its row, as the monetary field's
-    ``convert_to_column_insert`` rounds it, with the currency found once per distinct
-    value of the field it comes from (the field builds a new record per value)."""
-    name = field.get_currency_field(model)
-    currency_field = model._fields[name]
-    if name in vals:
-        source = name
-    elif currency_field.related and currency_field.related.split(".")[0] in vals:
-        source = currency_field.related.split(".")[0]
-    else:
-        return field.convert_to_column_insert(value, model, vals)
-    key = (source, vals[source])
+    ``convert_to_column_insert`` rounds it, with the currency found beforehand for all
+    the rows (the field builds a new record per value)."""
+    source = _currency_source(field, model, vals)
+    key = source and (source, vals[source])
     if key not in currencies:
-        currencies[key] = model.new({source: vals[source]})[name]
+        return field.convert_to_column_insert(value, model, vals)
     currency = currencies[key]
     value = float(value or 0.0)
     if currency:
