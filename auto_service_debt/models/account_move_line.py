@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools.sql import column_exists, create_column, create_index
 
 
 class AccountMoveLine(models.Model):
@@ -27,6 +27,16 @@ class AccountMoveLine(models.Model):
     def _auto_init(self):
         self._debt_init_line_flags()
         return super()._auto_init()
+
+    def init(self):
+        super().init()
+        # A customer's posted debit items by due date: the penalties and the score of a
+        # batch of customers read theirs, paid ones included, through it (see
+        # debt_position.customer_lines_where) instead of the company's whole history.
+        create_index(
+            self.env.cr, "account_move_line_debt_partner_due_idx", self._table,
+            ["partner_id", "account_id", "date_maturity"], where="parent_state = 'posted' AND balance > 0",
+        )
 
     def _debt_init_line_flags(self):
         """Create and fill ``debt_in_plan``/``debt_disputed`` by SQL when the addon is

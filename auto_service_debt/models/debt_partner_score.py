@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.score import ScoreTotals, score_from_totals
-from .debt_position import OPEN_LINE, receivable_accounts
+from .debt_position import OPEN_LINE, customer_lines_where, receivable_accounts
 from .res_partner import GRADES
 
 WINDOW_DAYS = 730  # the last 24 months
@@ -81,6 +81,7 @@ class DebtPartnerScore(models.Model):
                    AND aml.date_maturity >= %(since)s
                    AND aml.date_maturity < %(today)s
                    AND rp.commercial_partner_id = ANY(%(partners)s)
+                   AND %(customers)s
             )
             SELECT pid, COUNT(*), COUNT(*) FILTER (WHERE paid <= due), SUM(amount),
                    SUM(amount * GREATEST(COALESCE(paid, %(today)s::date) - due, 0)),
@@ -90,6 +91,7 @@ class DebtPartnerScore(models.Model):
             """,
             company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
             partners=list(partner_ids), receivable=self._debt_receivable(company),
+            customers=customer_lines_where(partner_ids),
         ))
         return {
             pid: ScoreTotals(count, on_time, float(amount), float(days_late), oldest)

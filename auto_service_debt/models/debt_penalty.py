@@ -19,7 +19,7 @@ from ..tools.penalty import (
     RateTable,
     compute_penalty,
 )
-from .debt_position import receivable_lines_where
+from .debt_position import customer_lines_where, receivable_lines_where
 
 _logger = logging.getLogger(__name__)
 
@@ -210,6 +210,8 @@ class DebtPenalty(models.Model):
             SQL("aml.date_maturity < %s", today),
             SQL("move.debt_penalty_invoice IS NOT TRUE"),
         ]
+        if partner_ids is not None:
+            filters.append(customer_lines_where(partner_ids))
         select = SQL(
             """
             SELECT aml.id, aml.move_id, rp.commercial_partner_id, aml.date_maturity,

@@ -45,6 +45,18 @@ def receivable_lines_where(company_id, partner_ids=None, account_ids=None):
     return SQL(" AND ").join(clauses)
 
 
+def customer_lines_where(partner_ids):
+    """Condition on ``aml.partner_id``: an item of one of the commercial partners
+    ``partner_ids`` or of one of their contacts, put so that the planner reads the
+    batch's items through the index of posted debit items per customer
+    (``account_move_line_debt_partner_due_idx``) rather than all the company's items:
+    a batch reads as many rows in a chain of 200 000 customers as in one of 2 000."""
+    return SQL(
+        "aml.partner_id = ANY(ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)))",
+        list(partner_ids),
+    )
+
+
 #: What makes a receivable journal item an open due line: something is left to match.
 OPEN_LINE = SQL("aml.reconciled IS NOT TRUE AND aml.amount_residual != 0")
 

@@ -281,6 +281,9 @@ class ResPartner(models.Model):
             new = field.convert_to_cache(vals[name], self.browse(), validate=False)
             for partner in self:
                 old = partner[name]
+                if field.type == "many2one":
+                    # the cache holds the id of the new record
+                    old = old.id
                 if field.type in ("float", "monetary"):
                     if round(old or 0.0, 6) != round(new or 0.0, 6):
                         changed.add(name)

@@ -339,6 +339,21 @@ class TestPenalty(DebtTestCommon):
         self.assertEqual(penalty.state, "done")
         self.assertEqual(penalty.amount_waived, 4084.93)
 
+    def test_invoice_of_a_contact_is_the_customers(self):
+        """An invoice addressed to a contact of the customer accrues for the customer, and
+        once paid late it is recomputed to its payment date like the customer's own
+        (the step reads a batch's items by customer, contacts included)."""
+        contact = self.env["res.partner"].create({"name": "Иван Петров", "parent_id": self.customer.id})
+        invoice = self._invoice(contact, 100000.0, "2025-03-10", invoice_date="2025-03-01")
+        self._run("2025-04-01")
+        penalty = self._penalties(invoice)
+        self.assertEqual((penalty.partner_id, penalty.state), (self.customer, "running"))
+        self._pay(invoice, 100000.0, "2025-05-20")
+        self._run("2025-10-31")
+        penalty = self._penalties(invoice)
+        self.assertEqual(penalty.state, "stopped")
+        self.assertEqual(self._rows(penalty), [("2025-03-11", "2025-05-20", 71, 100000.0, 21.0, 4084.93)])
+
     def test_no_policy_no_penalty(self):
         none = self.env.ref("auto_service_debt.debt_penalty_policy_none")
         self.customer.debt_penalty_policy_id = none

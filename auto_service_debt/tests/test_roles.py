@@ -315,6 +315,18 @@ class TestAccessMatrix(RolesCommon):
         })
         self.assertEqual(customer.phone, "+7 495 000-00-00")
 
+    def test_penalty_terms(self):
+        customer = self._customer("ООО «Условия»")
+        none = self.env.ref("auto_service_debt.debt_penalty_policy_none")
+        self._check("penalty policy", {"manager"},
+                    lambda u, c: c.with_user(u).write({"debt_penalty_policy_id": none.id}),
+                    lambda c: c.debt_penalty_policy_id, none, lambda: customer)
+        # The same policy written again (a form saved, an import) is no change of terms.
+        customer.with_user(self.by_group["collector"]).write({
+            "debt_penalty_policy_id": none.id, "phone": "+7 495 000-00-01",
+        })
+        self.assertEqual(customer.phone, "+7 495 000-00-01")
+
     def test_company_settings_direct_write(self):
         for group, user in self.by_group.items():
             with self.subTest(group=group), self.assertRaises(AccessError), self.env.cr.savepoint():

@@ -85,6 +85,15 @@ class TestScoreDailyRun(DebtTestCommon):
             self.assertEqual((bad.debt_score, bad.debt_grade), (30, "D"))
             self.assertEqual(self.env["debt.partner.score"].search_count([("partner_id", "=", bad.id)]), 1)
 
+    def test_items_of_contacts_count_for_the_customer(self):
+        customer = self.env["res.partner"].create({"name": "ООО Контакты", "is_company": True})
+        contact = self.env["res.partner"].create({"name": "Мария Иванова", "parent_id": customer.id})
+        self._invoice(contact, 800.0, D(2026, 3, 22))
+        with freeze_time("2026-06-30"):
+            self._run(D(2026, 6, 30))
+            row = self.env["debt.partner.score"].search([("partner_id", "=", customer.id)])
+            self.assertEqual((row.score, row.grade, row.overdue_days), (15, "D", 100))
+
     def test_grade_rules_require_prepayment(self):
         """With grade rules on, a D customer must prepay the whole order; an A customer
         confirms as before."""

@@ -84,8 +84,8 @@ def _resolve_currencies(field, model, vals_list, currencies):
     wanted = defaultdict(set)
     for vals in vals_list:
         source = _currency_source(field, model, vals)
-        if source and (source, vals[source]) not in currencies:
-            wanted[source].add(vals[source])
+        if source and (source, vals[source] or False) not in currencies:
+            wanted[source].add(vals[source] or False)
     for source, values in wanted.items():
         if source == name:
             for value in values:
@@ -105,7 +105,7 @@ def _monetary_column(field, model, value, vals, currencies):
     ``convert_to_column_insert`` rounds it, with the currency found beforehand for all
     the rows (the field builds a new record per value)."""
     source = _currency_source(field, model, vals)
-    key = source and (source, vals[source])
+    key = source and (source, vals[source] or False)
     if key not in currencies:
         return field.convert_to_column_insert(value, model, vals)
     currency = currencies[key]
