@@ -30,12 +30,13 @@ class AccountMoveLine(models.Model):
 
     def init(self):
         super().init()
-        # A customer's posted debit items by due date: the penalties and the score of a
-        # batch of customers read theirs, paid ones included, through it (see
-        # debt_position.customer_lines_where) instead of the company's whole history.
+        # A customer's paid debit items by due date: the score of a batch of customers
+        # reads theirs through it rather than the company's whole paid history; open items have Odoo's index of unreconciled
+        # items (account, partner).
         create_index(
-            self.env.cr, "account_move_line_debt_partner_due_idx", self._table,
-            ["partner_id", "account_id", "date_maturity"], where="parent_state = 'posted' AND balance > 0",
+            self.env.cr, "account_move_line_debt_paid_idx", self._table,
+            ["partner_id", "account_id", "date_maturity"],
+            where="parent_state = 'posted' AND balance > 0 AND reconciled IS TRUE",
         )
 
     def _debt_init_line_flags(self):

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.score import ScoreTotals, score_from_totals
-from .debt_position import OPEN_LINE, customer_lines_where, receivable_accounts
+from .debt_position import OPEN_LINE, receivable_accounts
 from .res_partner import GRADES
 
 WINDOW_DAYS = 730  # the last 24 months
@@ -53,7 +53,7 @@ class DebtPartnerScore(models.Model):
     @api.model
     def _debt_score_totals(self, partner_ids, company, today):
         """:class:`ScoreTotals` of the due lines of the window per commercial partner,
-        summed by the database in one query for any number of partners: a due line is
+        summed by the database in two queries for any number of partners: a due line is
         paid on the date of its last reconciliation once it is fully paid, else open."""
         self.env["account.move.line"].flush_model(
             ["balance", "date_maturity", "reconciled", "amount_residual", "parent_state",
@@ -61,27 +61,47 @@ class DebtPartnerScore(models.Model):
         )
         self.env["account.move"].flush_model(["move_type"])
         self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+        # The customers' contacts as a list, not a sub-query: the planner then sees how
+        # many items a batch has and reads them in parallel where it pays.
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)", list(partner_ids)
+        ))
+        contact_ids = [row[0] for row in self.env.cr.fetchall()]
+        item = SQL(
+            """
+            SELECT rp.commercial_partner_id AS pid, aml.balance AS amount,
+                   aml.date_maturity AS due,
+                   CASE WHEN aml.reconciled OR aml.amount_residual = 0
+                        THEN (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
+                               WHERE apr.debit_move_id = aml.id)
+                   END AS paid
+              FROM account_move_line aml
+              JOIN res_partner rp ON rp.id = aml.partner_id
+              JOIN account_move move ON move.id = aml.move_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND %(receivable)s
+               AND move.move_type = 'out_invoice'
+               AND aml.balance > 0
+               AND aml.date_maturity >= %(since)s
+               AND aml.date_maturity < %(today)s
+               AND rp.commercial_partner_id = ANY(%(partners)s)
+               AND aml.partner_id = ANY(%(contacts)s)
+            """,
+            company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
+            partners=list(partner_ids), receivable=self._debt_receivable(company),
+            contacts=contact_ids,
+        )
+        # The open items through Odoo's index of unreconciled items, the paid ones
+        # through the index of a customer's paid items (account_move_line_debt_paid_idx):
+        # a batch reads its customers' items, not the company's.
         self.env.cr.execute(SQL(
             """
             WITH items AS MATERIALIZED (
-                SELECT rp.commercial_partner_id AS pid, aml.balance AS amount,
-                       aml.date_maturity AS due,
-                       CASE WHEN aml.reconciled OR aml.amount_residual = 0
-                            THEN (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
-                                   WHERE apr.debit_move_id = aml.id)
-                       END AS paid
-                  FROM account_move_line aml
-                  JOIN res_partner rp ON rp.id = aml.partner_id
-                  JOIN account_move move ON move.id = aml.move_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND %(receivable)s
-                   AND move.move_type = 'out_invoice'
-                   AND aml.balance > 0
-                   AND aml.date_maturity >= %(since)s
-                   AND aml.date_maturity < %(today)s
-                   AND rp.commercial_partner_id = ANY(%(partners)s)
-                   AND %(customers)s
+                %(item)s AND aml.reconciled IS NOT TRUE
+                UNION ALL
+                %(item)s AND aml.reconciled IS TRUE
             )
             SELECT pid, COUNT(*), COUNT(*) FILTER (WHERE paid <= due), SUM(amount),
                    SUM(amount * GREATEST(COALESCE(paid, %(today)s::date) - due, 0)),
@@ -89,9 +109,7 @@ class DebtPartnerScore(models.Model):
               FROM items
           GROUP BY pid
             """,
-            company=company.id, since=today - timedelta(days=WINDOW_DAYS), today=today,
-            partners=list(partner_ids), receivable=self._debt_receivable(company),
-            customers=customer_lines_where(partner_ids),
+            item=item, today=today,
         ))
         return {
             pid: ScoreTotals(count, on_time, float(amount), float(days_late), oldest)

@@ -202,14 +202,13 @@ class DebtPenalty(models.Model):
         self.env["account.partial.reconcile"].flush_model()
         self.flush_model()
         self.env["debt.penalty.settlement"].flush_model()
-        filters = [
-            receivable_lines_where(
-                company.id, partner_ids, self.env["debt.position"]._receivable_account_ids(company)
-            ),
+        accounts = self.env["debt.position"]._receivable_account_ids(company)
+        due = [
             SQL("aml.balance > 0"),
             SQL("aml.date_maturity < %s", today),
             SQL("move.debt_penalty_invoice IS NOT TRUE"),
         ]
+        filters = [receivable_lines_where(company.id, partner_ids, accounts), *due]
         if partner_ids is not None:
             filters.append(customer_lines_where(partner_ids))
         select = SQL(
@@ -226,17 +225,25 @@ class DebtPenalty(models.Model):
         if line_ids is not None:
             query = SQL("%s WHERE %s AND aml.id = ANY(%s) ORDER BY 1", select, where, list(line_ids))
         else:
-            # The unpaid lines (read through the index of unreconciled lines), then the
-            # paid ones whose penalty is not settled yet.
+            # The unpaid lines, read through Odoo's index of unreconciled items (account,
+            # partner); then the paid ones whose penalty is not settled yet, read from the
+            # batch's penalties rather than from the customers' whole paid history. A
+            # penalty is found by the customer it was computed for: if its item has moved
+            # to another customer since, this computation moves it too.
+            paid = [
+                receivable_lines_where(company.id, None, accounts), *due,
+                SQL("pen.company_id = %s AND pen.state != 'done'", company.id),
+            ]
+            if partner_ids is not None:
+                paid.append(SQL("pen.partner_id = ANY(%s)", list(partner_ids)))
             query = SQL(
                 """
                 %(select)s WHERE %(where)s AND aml.reconciled IS NOT TRUE
                  UNION ALL
-                %(select)s WHERE %(where)s AND aml.reconciled IS TRUE
-                   AND pen.id IS NOT NULL AND pen.state != 'done'
+                %(select)s WHERE %(paid)s AND aml.reconciled IS TRUE AND pen.id IS NOT NULL
                  ORDER BY 1
                 """,
-                select=select, where=where,
+                select=select, where=where, paid=SQL(" AND ").join(paid),
             )
         self.env.cr.execute(query)
         lines = [

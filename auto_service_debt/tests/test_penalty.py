@@ -354,6 +354,20 @@ class TestPenalty(DebtTestCommon):
         self.assertEqual(penalty.state, "stopped")
         self.assertEqual(self._rows(penalty), [("2025-03-11", "2025-05-20", 71, 100000.0, 21.0, 4084.93)])
 
+    def test_paid_item_moved_to_another_customer(self):
+        """A paid item whose contact has moved to another customer since its penalty was
+        computed is recomputed for the customer it belongs to now."""
+        contact = self.env["res.partner"].create({"name": "Пётр Сидоров", "parent_id": self.customer.id})
+        invoice = self._invoice(contact, 100000.0, "2025-03-10", invoice_date="2025-03-01")
+        self._run("2025-04-01")
+        self._pay(invoice, 100000.0, "2025-05-20")
+        other = self.env["res.partner"].create({"name": "ООО Новый Плательщик", "is_company": True})
+        contact.parent_id = other
+        self._run("2025-10-31")
+        penalty = self._penalties(invoice)
+        self.assertEqual((penalty.partner_id, penalty.state), (other, "stopped"))
+        self.assertEqual(self._rows(penalty), [("2025-03-11", "2025-05-20", 71, 100000.0, 21.0, 4084.93)])
+
     def test_no_policy_no_penalty(self):
         none = self.env.ref("auto_service_debt.debt_penalty_policy_none")
         self.customer.debt_penalty_policy_id = none
