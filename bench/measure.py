@@ -136,18 +136,37 @@ def w_daily(env, args):
     case_cls._debt_send_mails = timed_send_mails
     registered = sorted(Run._debt_daily_steps())
     month_end = month_end_due(env, date.fromisoformat(args.date)) if args.month_end else None
+    env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_mail")
+    last_mail = env.cr.fetchone()[0]
     env.cr.commit()
     with Probe() as probe:
         stats = Run._run(companies=companies, today=date.fromisoformat(args.date), commit=True)
         env.cr.commit()
     if stats is False:
         raise SystemExit("the daily run did not start: another run holds the lock")
+    if mailing["mails"]:
+        mailing["sanitize_wall"] = sanitize_floor(env, last_mail)
     if args.profile:
         write_profile(args, steps)
     skipped = [code for (_cid, code), st in stats.items() if isinstance(st, dict) and st.get("skipped")]
     return {**probe.as_dict(), "steps": steps, "skipped": skipped, "month_end": month_end,
             "mailing": mailing,
             "registered": [[s[0], s[1], s[2], s[3]] for s in registered]}
+
+
+def sanitize_floor(env, last_mail):
+    """Seconds that Odoo's own sanitizing of the message bodies of the run's e-mails
+    takes alone, timed after the run (outside its wall time): the part of storing an
+    e-mail as ``mail.template.send_mail_batch`` does (the message's ``body`` field is
+    sanitized HTML) that no bulk write can skip."""
+    env.cr.execute("SELECT body_html FROM mail_mail WHERE id > %s ORDER BY id", [last_mail])
+    bodies = [row[0] for row in env.cr.fetchall()]
+    Message = env["mail.message"]
+    field = Message._fields["body"]
+    t0 = time.perf_counter()
+    for body in bodies:
+        field.convert_to_column(body, Message)
+    return time.perf_counter() - t0
 
 
 def month_end_due(env, day):
@@ -845,6 +864,9 @@ def report(paths, md_path, extra=None):
             return "n/a"
         return f"{m['mails']} e-mails, {m['wall']:.2f} s of {run['wall']:.2f} s"
     row("first run: reminder e-mails rendered and queued, their time", lambda r: mailing(r["daily_first"]))
+    row("first run: Odoo's sanitizing of those e-mails' message bodies alone (timed apart)",
+        lambda r: f"{r['daily_first']['mailing']['sanitize_wall']:.2f} s"
+        if "sanitize_wall" in r["daily_first"].get("mailing", {}) else "n/a")
     row("first run without the e-mails' rendering and queueing", lambda r: (
         fmt_s(agg([r["daily_first"]["wall"] - r["daily_first"]["mailing"]["wall"]]))
         if r["daily_first"].get("mailing") else "n/a"))
@@ -1099,7 +1121,10 @@ def targets(runs):
     q = statistics.median([s["queries"] for s in st])
     first = r["daily_first"]["wall"]
     peak = max(s["peak_rss_mb"] for s in st + [r["daily_first"]])
-    line("first run over the backlog ≤ 10 s", f"{first:.2f} s", first <= 10)
+    mails = r["daily_first"].get("mailing") or {}
+    floor = (f" (its {mails['mails']} reminder e-mails: Odoo's sanitizing of their bodies alone "
+             f"{mails['sanitize_wall']:.2f} s)") if "sanitize_wall" in mails else ""
+    line("first run over the backlog ≤ 10 s", f"{first:.2f} s{floor}", first <= 10)
     first_ratio = ratio(r, "first", "oca_lines_first")
     line("first run ≥ 10× faster than OCA's first credit line run", ratio_text(first_ratio),
          bool(first_ratio) and first_ratio[0] >= 10)
